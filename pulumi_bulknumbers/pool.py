@@ -1,0 +1,306 @@
+"""What each lifecycle step does to a pool's order and numbers, through the client.
+
+`PoolOperations` is the provider's worker: submit or adopt an order, wait for it with progress,
+find the numbers it bought, apply settings to them, release them. It knows Telnyx (client,
+models, jobs) and nothing of Pulumi; `provider.py` translates between the two.
+
+Numbers carry the pool's `customer_reference` (the user's, or one derived from the pool's name):
+that label is how a refresh finds every number the pool still owns in a few pages of 250.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi_bulknumbers.client import BulkNumbersClient
+from pulumi_bulknumbers.errors import NotFoundError, OrderFailedError, ReleaseError, SettingsError
+from pulumi_bulknumbers.models import BulkOrder, BulkOrderRequest, PhoneNumbersJob
+from pulumi_bulknumbers.outputs import failure_summary, is_finished, progress_line
+from pulumi_bulknumbers.waiter import PollSchedule, WaitOutcome, wait_until
+
+JOB_SIZE = 1000
+"""Telnyx takes at most 1,000 numbers per phone-number job."""
+MAX_PENDING_JOBS = 20
+"""Telnyx refuses a new job while 20 of the account's jobs are pending."""
+JOB_DONE = frozenset({"completed", "failed", "expired"})
+GONE_STATUSES = frozenset({"deleted", "ported-out", "port-out-pending", "purchase-failed"})
+NOT_FOUND_CODES = frozenset({"10005"})
+
+
+def default_reference(pool_key: str) -> str:
+    """The label put on a pool's numbers when the user sets no customer_reference."""
+    return "bulknumbers-" + hashlib.sha256(pool_key.encode()).hexdigest()[:16]
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+@dataclass
+class PoolOperations:
+    """Acts on one pool's order and numbers. `log` and `warn` reach the user."""
+
+    client: BulkNumbersClient
+    name: str
+    reference: str
+    log: Callable[[str], None]
+    warn: Callable[[str], None]
+    schedule: PollSchedule = field(default_factory=PollSchedule)
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+
+    # -- orders ---------------------------------------------------------------------------
+
+    def submit(self, request: BulkOrderRequest) -> BulkOrder:
+        """POST the bulk order once (never re-sent: the client does not retry it)."""
+        order = self.client.create_bulk_order(request)
+        total = sum(g.count_requested for g in request.ordering_groups)
+        self.log(f"{self.name}: submitted bulk order {order.id} for {total} numbers")
+        return order
+
+    def adopt(self, order_id: str, request: BulkOrderRequest) -> BulkOrder:
+        """Take over an existing order, warning where it differs from the declared groups."""
+        try:
+            order = self.client.get_bulk_order(order_id)
+        except NotFoundError as exc:
+            raise OrderFailedError(
+                f"{self.name}: adopt_order_id {order_id} names no bulk order in this account; "
+                "check the id (Telnyx portal, or GET /v2/inexplicit_number_orders)."
+            ) from exc
+        for difference in _differences(request, order):
+            self.warn(f"{self.name}: adopted order {order_id} differs: {difference}")
+        self.log(f"{self.name}: adopted bulk order {order_id}")
+        return order
+
+    def wait(self, order: BulkOrder, timeout: float) -> WaitOutcome[BulkOrder]:
+        """Poll the order until every group ends or `timeout` passes, logging each change."""
+        last = [progress_line(self.name, order)]
+
+        def report(current: BulkOrder) -> None:
+            line = progress_line(self.name, current)
+            if line != last[0]:
+                last[0] = line
+                self.log(line)
+
+        return wait_until(
+            lambda: self.client.get_bulk_order(order.id),
+            is_finished,
+            timeout=timeout,
+            initial=order,
+            schedule=self.schedule,
+            on_poll=report,
+            clock=self.clock,
+            sleep=self.sleep,
+        )
+
+    def check_outcome(self, order: BulkOrder) -> None:
+        """Fail when nothing at all was bought; warn when some groups fell short."""
+        allocated = sum(g.count_allocated or 0 for g in order.ordering_groups)
+        if allocated == 0:
+            raise OrderFailedError(
+                f"{self.name}: bulk order {order.id} bought no numbers, so nothing was charged "
+                f"or recorded. {failure_summary(order)}. Change the criteria (area code, region, "
+                "features) or check inventory coverage, then run `pulumi up` again."
+            )
+        if order.status != "success":
+            self.warn(
+                f"{self.name}: bulk order {order.id} ended {order.status}: "
+                f"{failure_summary(order)}. The numbers bought are recorded."
+            )
+
+    # -- numbers --------------------------------------------------------------------------
+
+    def bought_numbers(self, order: BulkOrder) -> set[str]:
+        """E.164 numbers the order's number orders bought."""
+        numbers: set[str] = set()
+        seen: set[str] = set()
+        for group in order.ordering_groups:
+            for ref in group.orders:
+                if ref.number_order_id in seen:
+                    continue
+                seen.add(ref.number_order_id)
+                number_order = self.client.get_number_order(ref.number_order_id)
+                numbers.update(
+                    n.phone_number for n in number_order.phone_numbers if n.status != "failure"
+                )
+        return numbers
+
+    def resolve(self, order: BulkOrder, *, relabel: bool = True) -> dict[str, str]:
+        """The numbers the order bought that the account owns, E.164 → id.
+
+        With `relabel`, numbers found without the pool's label get it, so later refreshes find
+        them in pages; a read (refresh) never relabels.
+        """
+        wanted = self.bought_numbers(order)
+        found = self.owned(wanted)
+        missing = wanted - set(found)
+        if missing:
+            # Adopted orders (or orders whose labels were changed): look the rest up one by
+            # one, then label them so later refreshes find them in pages.
+            for number in sorted(missing):
+                for item in self.client.iter_phone_numbers(phone_number=number):
+                    if item.phone_number == number and item.status not in GONE_STATUSES:
+                        found[number] = item.id
+            unlabelled = sorted(set(found) & missing)
+            if relabel and unlabelled:
+                self.apply_settings(unlabelled, {"customer_reference": self.reference})
+        return found
+
+    def owned(self, numbers: Iterable[str]) -> dict[str, str]:
+        """Which of `numbers` the account still owns under the pool's label, E.164 → id."""
+        wanted = set(numbers)
+        if not wanted:
+            return {}
+        return {
+            item.phone_number: item.id
+            for item in self.client.iter_phone_numbers(customer_reference=self.reference)
+            if item.phone_number in wanted and item.status not in GONE_STATUSES
+        }
+
+    # -- settings and release -------------------------------------------------------------
+
+    def apply_settings(self, numbers: Sequence[str], changes: Mapping[str, str | None]) -> None:
+        """Set each changed setting on every number; name the numbers that failed.
+
+        A setting removed from the program is cleared on the numbers (Telnyx takes "").
+        """
+        if not numbers or not changes:
+            return
+        failures: dict[str, str] = {}
+        job_changes = {k: v or "" for k, v in changes.items() if k != "messaging_profile_id"}
+        if job_changes:
+            jobs = self._run_jobs(
+                numbers, lambda chunk: self.client.create_update_job(chunk, **job_changes)
+            )
+            failures.update(_job_failures(jobs))
+        if "messaging_profile_id" in changes:
+            failures.update(self._set_messaging(numbers, changes["messaging_profile_id"] or ""))
+        if failures:
+            raise SettingsError(
+                f"{self.name}: {len(failures)} of {len(numbers)} numbers did not take the new "
+                f"settings: {_describe(failures)}. Run `pulumi up` again to retry them."
+            )
+        self.log(f"{self.name}: applied {', '.join(sorted(changes))} to {len(numbers)} numbers")
+
+    def _set_messaging(self, numbers: Sequence[str], profile_id: str) -> dict[str, str]:
+        failures: dict[str, str] = {}
+        for chunk in _chunks(numbers, JOB_SIZE):
+            update = self.client.create_messaging_bulk_update(profile_id, chunk)
+            outcome = wait_until(
+                lambda u=update: self.client.get_messaging_bulk_update(u.order_id),
+                lambda u: not u.pending,
+                timeout=600,
+                initial=update,
+                schedule=self.schedule,
+                clock=self.clock,
+                sleep=self.sleep,
+            )
+            for number in outcome.value.failed:
+                failures[number] = "messaging profile not applied"
+            for number in outcome.value.pending if not outcome.finished else []:
+                failures[number] = "messaging update still pending after 10 minutes"
+        return failures
+
+    def release(self, numbers: Mapping[str, str]) -> None:
+        """Release every owned number with delete jobs; gone numbers count as released."""
+        owned = self.owned(numbers)
+        gone = len(numbers) - len(owned)
+        if gone:
+            self.log(f"{self.name}: {gone} numbers were already released")
+        if not owned:
+            return
+        jobs = self._run_jobs(sorted(owned), self.client.create_delete_job)
+        failures = {
+            number: reason
+            for number, (reason, codes) in _job_failures_with_codes(jobs).items()
+            if not codes & NOT_FOUND_CODES
+        }
+        released = len(owned) - len(failures)
+        self.log(f"{self.name}: released {released} numbers")
+        if failures:
+            raise ReleaseError(
+                f"{self.name}: {len(failures)} numbers could not be released and are still "
+                f"owned (and billed): {_describe(failures)}. Clear what blocks them (a deletion "
+                "lock, say) and run `pulumi destroy` again; the other numbers are released.",
+                numbers=sorted(failures),
+            )
+
+    def _run_jobs(
+        self, numbers: Sequence[str], submit: Callable[[list[str]], PhoneNumbersJob]
+    ) -> list[PhoneNumbersJob]:
+        """Submit jobs of <= 1,000 numbers, <= 20 at a time, and wait for all of them."""
+        finished: list[PhoneNumbersJob] = []
+        chunks = list(_chunks(numbers, JOB_SIZE))
+        for start in range(0, len(chunks), MAX_PENDING_JOBS):
+            batch = [submit(chunk) for chunk in chunks[start : start + MAX_PENDING_JOBS]]
+            for job in batch:
+                outcome = wait_until(
+                    lambda j=job: self.client.get_job(j.id),
+                    lambda j: j.status in JOB_DONE,
+                    timeout=3600,
+                    initial=job,
+                    schedule=self.schedule,
+                    clock=self.clock,
+                    sleep=self.sleep,
+                )
+                if not outcome.finished:
+                    raise ReleaseError(
+                        f"{self.name}: phone-number job {job.id} is still {outcome.value.status} "
+                        "after an hour; run the command again later to pick up where it stopped.",
+                        numbers=[],
+                    )
+                finished.append(outcome.value)
+        return finished
+
+
+def _job_failures_with_codes(jobs: Iterable[PhoneNumbersJob]) -> dict[str, tuple[str, set[str]]]:
+    failures: dict[str, tuple[str, set[str]]] = {}
+    for job in jobs:
+        for op in job.failed_operations:
+            number = op.phone_number or op.id or "?"
+            reason = "; ".join(e.detail or e.title or e.code or "" for e in op.errors) or job.status
+            failures[number] = (reason, {e.code for e in op.errors if e.code})
+        if job.status in {"failed", "expired"} and not job.failed_operations:
+            for op in job.pending_operations:
+                failures[op.phone_number or op.id or "?"] = (f"job {job.status}", set())
+    return failures
+
+
+def _job_failures(jobs: Iterable[PhoneNumbersJob]) -> dict[str, str]:
+    return {n: reason for n, (reason, _) in _job_failures_with_codes(jobs).items()}
+
+
+def _describe(failures: Mapping[str, str], limit: int = 10) -> str:
+    items = sorted(failures.items())
+    text = ", ".join(f"{n} ({reason})" for n, reason in items[:limit])
+    return text + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+_COMPARED = (
+    "country_iso",
+    "phone_number_type",
+    "count_requested",
+    "national_destination_code",
+    "administrative_area",
+    "strategy",
+)
+
+
+def _differences(request: BulkOrderRequest, order: BulkOrder) -> list[str]:
+    """How an existing order differs from the declared groups, in words."""
+    declared, actual = request.ordering_groups, order.ordering_groups
+    if len(declared) != len(actual):
+        return [f"it has {len(actual)} groups, the program declares {len(declared)}"]
+    out = []
+    for i, (want, have) in enumerate(zip(declared, actual, strict=True), start=1):
+        for key in _COMPARED:
+            w: Any = getattr(want, key, None)
+            h: Any = getattr(have, key, None)
+            if w is not None and w != h:
+                out.append(f"group {i} {key} is {h!r}, the program declares {w!r}")
+    return out
