@@ -222,6 +222,15 @@ def _execute(
         loop.close()
 
 
+def _forget_modules_under(directory: Path) -> None:
+    # Each CLI run is a fresh interpreter: drop the program's own modules (e.g. a sibling
+    # provider.py) so another program with a same-named module does not get this one.
+    for name, module in list(sys.modules.items()):
+        origin = getattr(module, "__file__", None)
+        if origin and Path(origin).resolve().is_relative_to(directory):
+            del sys.modules[name]
+
+
 def _as_callable(program: Program) -> tuple[Callable[[], object], Path | None]:
     if callable(program):
         return program, None
@@ -239,6 +248,7 @@ def _as_callable(program: Program) -> tuple[Callable[[], object], Path | None]:
         finally:
             os.chdir(old_cwd)
             sys.path[:] = old_path
+            _forget_modules_under(path.parent)
 
     return run_file, path.parent
 

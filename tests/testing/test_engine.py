@@ -11,7 +11,7 @@ import pytest
 from pulumi.output import Unknown
 
 from pulumi_bulknumbers.testing import DeploymentError, MiniEngine, StackState, run_program
-from tests.testing.toy_provider import Toy, ToyStore
+from tests.testing.toy_provider import PlainToy, Toy, ToyStore
 
 OPENING = ["Handshake", "GetPluginInfo", "Configure"]
 SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -96,6 +96,24 @@ class TestUp:
         assert list(store.items()) == ["toy-2"]
         assert engine.state.by_name("a").id == "toy-2"
 
+    def test_a_failed_replaced_delete_is_retried_first_next_time(
+        self, engine: MiniEngine, store: ToyStore
+    ) -> None:
+        """If deleting the replaced resource fails, it stays marked and the next up deletes it."""
+        run_program(pool({"a": {"name": "a"}}), engine=engine)
+        engine.config["toy:failDelete"] = "true"
+        with pytest.raises(DeploymentError, match="toy cannot delete toy-1"):
+            run_program(pool({"a": {"name": "z"}}), engine=engine)
+        assert [(r.id, r.delete) for r in engine.state.resources] == [
+            ("toy-2", False),
+            ("toy-1", True),
+        ]
+        del engine.config["toy:failDelete"]
+        result = run_program(pool({"a": {"name": "z"}}), engine=engine)
+        assert result.record.calls[3:] == ["Delete", "Check", "Diff"]
+        assert list(store.items()) == ["toy-2"]
+        assert engine.state.urns == [engine.state.by_name("a").urn]
+
     def test_delete_before_replace(self, engine: MiniEngine, store: ToyStore) -> None:
         """delete_before_replace deletes the old resource before creating its replacement."""
         run_program(pool({"a": {"name": "a"}}, delete_before_replace=True), engine=engine)
@@ -140,6 +158,37 @@ class TestUp:
         assert isinstance(result.error, DeploymentError)
         assert "check failed: size: size must be a number >= 0" in str(result.error)
         assert "Create" not in result.record.calls
+
+    def test_diff_unknown_falls_back_to_comparing_inputs(self, engine: MiniEngine) -> None:
+        """With DiffResult() the engine compares old and new inputs itself."""
+        run_program(lambda: PlainToy("p", name="p", size=1), engine=engine)
+        same = run_program(lambda: PlainToy("p", name="p", size=1), engine=engine)
+        assert (same.ops(), same.record.diffs[engine.state.urns[0]].changes) == (
+            {"p": "same"},
+            "unknown",
+        )
+        changed = run_program(lambda: PlainToy("p", name="p", size=2), engine=engine)
+        assert changed.ops() == {"p": "update"}
+
+    def test_other_resource_types_echo_their_inputs(self, engine: MiniEngine) -> None:
+        """A non-dynamic resource gets its inputs back as outputs, so outputs can be wired on."""
+
+        def program() -> None:
+            toy = Toy("a", name="a")
+            sink = pulumi.CustomResource("test:index:Sink", "sink", {"serial": toy.serial})
+            pulumi.export("sink_serial", sink.serial)  # type: ignore[attr-defined]
+            pulumi.export("sink_id", sink.id)
+
+        result = run_program(program, engine=engine)
+        assert result.outputs == {"sink_serial": 1, "sink_id": "sink-id"}
+        assert result.ops() == {"a": "create", "sink": "create"}
+
+    def test_a_crashed_provider_fails_the_run_clearly(self, engine: MiniEngine) -> None:
+        """A provider killed before its first call makes the run fail with the exit code."""
+        engine.on_process_start = lambda proc: proc.kill()
+        with pytest.raises(DeploymentError, match="exited with code -9"):
+            run_program(pool({"a": {"name": "a"}}), engine=engine)
+        assert engine.state.resources == []
 
 
 class TestOptions:

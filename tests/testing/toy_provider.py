@@ -57,6 +57,7 @@ class ToyProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         self.store = ToyStore(req.config.require("toy:statePath"))
         self.fail_on = req.config.get("toy:failOn") or ""
+        self.fail_delete = req.config.get("toy:failDelete") == "true"
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = []
@@ -97,6 +98,8 @@ class ToyProvider(ResourceProvider):
         return UpdateResult(self._outs(id_, data["items"][id_]))
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        if self.fail_delete:
+            raise RuntimeError(f"toy cannot delete {id_} right now")
         data = self.store.load()
         data["items"].pop(id_, None)
         self.store.save(data)
@@ -126,3 +129,20 @@ class Toy(Resource, module="toy", name="Toy"):
     ) -> None:
         props = {"name": name, "size": size, "token": token, "serial": None}
         super().__init__(ToyProvider(), resource_name, props, opts)
+
+
+class PlainToyProvider(ToyProvider):
+    """A ToyProvider without an opinion on diffs: ``DiffResult()`` means DIFF_UNKNOWN."""
+
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        return DiffResult()
+
+
+class PlainToy(Resource, module="toy", name="PlainToy"):
+    """A toy record managed by ``PlainToyProvider``."""
+
+    size: pulumi.Output[int]
+
+    def __init__(self, resource_name: str, *, name: str, size: int = 1) -> None:
+        props = {"name": name, "size": size, "serial": None}
+        super().__init__(PlainToyProvider(), resource_name, props)
