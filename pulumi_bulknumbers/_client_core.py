@@ -87,7 +87,10 @@ class ClientCore:
             # Imported here so the client does not load the sandbox unless asked to.
             from pulumi_bulknumbers.sandbox import Sandbox
 
-            self._sandbox = Sandbox.from_base_url(base_url)
+            try:
+                self._sandbox = Sandbox.from_base_url(base_url)
+            except ValueError as exc:  # an unknown option or a malformed value
+                raise UsageError(f"invalid sandbox base URL: {exc}") from None
             inner: httpx.BaseTransport = self._sandbox.transport()
             http_url, api_key = _SANDBOX_HTTP_URL, api_key or _SANDBOX_KEY
         elif not api_key:

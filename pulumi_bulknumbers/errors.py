@@ -13,7 +13,10 @@ BulkNumbersError                 catch-all for this package
  │    ├── RateLimitError           429  (retry_after)
  │    └── ServerError              5xx
  ├── TransportError               connection failed, cut or timed out (request_sent)
- └── UnexpectedResponseError      a 2xx whose body is not JSON or not the documented shape
+ ├── UnexpectedResponseError      a 2xx whose body is not JSON or not the documented shape
+ ├── OrderFailedError             a bulk order bought nothing, or cannot be found or finished
+ ├── SettingsError                some numbers did not take new settings
+ └── ReleaseError                 some numbers could not be released (numbers)
 ```
 
 `APIError` carries `status_code`, Telnyx's `errors[]`, the request's `method` and `path` (never the
@@ -40,9 +43,12 @@ __all__ = [
     "BulkNumbersError",
     "ConflictError",
     "NotFoundError",
+    "OrderFailedError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReleaseError",
     "ServerError",
+    "SettingsError",
     "TransportError",
     "UnexpectedResponseError",
     "UnprocessableEntityError",
@@ -218,6 +224,22 @@ class UnexpectedResponseError(BulkNumbersError):
             "This is a Telnyx-side fault: retry later, and if it persists report it with this "
             "message."
         )
+
+
+class OrderFailedError(BulkNumbersError):
+    """A bulk order bought nothing, does not exist, or cannot be waited out; see the message."""
+
+
+class SettingsError(BulkNumbersError):
+    """Some numbers did not take new settings; the message names them and why."""
+
+
+class ReleaseError(BulkNumbersError):
+    """Some numbers could not be released and are still owned; `numbers` lists them."""
+
+    def __init__(self, message: str, *, numbers: list[str]) -> None:
+        self.numbers = numbers
+        super().__init__(message)
 
 
 _STATUS_CLASSES: dict[int, type[APIError]] = {

@@ -1,4 +1,4 @@
-"""Fixtures for the client tests: a fake clock and clients over scripted transports."""
+"""Fixtures for the client tests: clients over scripted transports (on the shared fake clock)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,11 @@ import httpx
 import pytest
 
 from pulumi_bulknumbers.client import BulkNumbersClient
+from pulumi_bulknumbers.sandbox import FakeClock
 from pulumi_bulknumbers.transport import RetryPolicy
-from tests.client.helpers import API_KEY, FakeClock, Outcome, Script
+from tests.client.helpers import API_KEY, Outcome, Script
 
 MakeScripted = Callable[..., tuple[BulkNumbersClient, Script]]
-
-
-@pytest.fixture(name="fake_clock")
-def _fake_clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture(name="scripted")
@@ -33,7 +29,7 @@ def _scripted(fake_clock: FakeClock) -> Iterator[Callable[..., tuple[BulkNumbers
             transport=httpx.MockTransport(script),
             retry=policy or RetryPolicy(max_attempts=4, base_delay=0.5, max_delay=4.0),
             sleep=fake_clock.sleep,
-            clock=fake_clock.clock,
+            clock=fake_clock.now,
         )
         clients.append(client)
         return client, script

@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import httpx
 
 API_KEY = "KEYsecret0123456789abcdef"
 """A key distinctive enough that finding it anywhere in output is a real leak."""
-
-
-@dataclass
-class FakeClock:
-    """Monotonic time that only moves when `sleep` is called; records every sleep."""
-
-    now: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 Outcome = httpx.Response | Exception

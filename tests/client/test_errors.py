@@ -13,9 +13,12 @@ from pulumi_bulknumbers.errors import (
     BulkNumbersError,
     ConflictError,
     NotFoundError,
+    OrderFailedError,
     PermissionDeniedError,
     RateLimitError,
+    ReleaseError,
     ServerError,
+    SettingsError,
     TransportError,
     UnexpectedResponseError,
     UnprocessableEntityError,
@@ -62,6 +65,9 @@ class TestStatusTable:
             TransportError,
             UnexpectedResponseError,
             UsageError,
+            OrderFailedError,
+            SettingsError,
+            ReleaseError,
         ],
         ids=lambda c: c.__name__,
     )
@@ -154,8 +160,9 @@ class TestPickling:
             UnexpectedResponseError(
                 "bad", method="GET", path="/p", status_code=200, body_excerpt="x"
             ),
+            ReleaseError("2 numbers are locked", numbers=["+1", "+2"]),
         ],
-        ids=["not-found", "rate-limit", "transport", "unexpected"],
+        ids=["not-found", "rate-limit", "transport", "unexpected", "release"],
     )
     def test_round_trips(self, error: BulkNumbersError) -> None:
         """Errors survive pickling (keyword-only constructors would otherwise break it)."""
