@@ -200,9 +200,11 @@ class Deployment:
     def _dynamic(self, reg: Registration) -> ResourceState:
         old = self.old.get(reg.urn)
         news, secrets = strip_secrets(reg.inputs)
-        for key in reg.ignore_changes if old else ():
-            if key in old.inputs:  # type: ignore[union-attr]
-                news[key] = old.inputs[key]  # type: ignore[union-attr]
+        old_inputs = old.inputs if old is not None else {}
+        for key in reg.ignore_changes if old is not None else ():
+            # Top-level property names only (the engine also accepts nested paths).
+            if key in old_inputs:
+                news[key] = old_inputs[key]
             else:
                 news.pop(key, None)
         checked = self.check(reg.urn, old.inputs if old else {}, news)
