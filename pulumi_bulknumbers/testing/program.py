@@ -127,7 +127,7 @@ class _EngineMonitor(MockMonitor):
                 additional_secret_outputs=tuple(request.additionalSecretOutputs),
             )
             id_, state = self.mocks.register(reg)
-            obj = loop_run(rpc.serialize_properties(state, {}))
+            obj = _loop_run(rpc.serialize_properties(state, {}))
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=obj)
 
@@ -144,7 +144,7 @@ class _EngineMonitor(MockMonitor):
                 additional_secret_outputs=tuple(request.additionalSecretOutputs),
             )
             id_, state = self.mocks.register(reg)
-            obj = loop_run(rpc.serialize_properties(state, {}))
+            obj = _loop_run(rpc.serialize_properties(state, {}))
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)
         return resource_pb2.ReadResourceResponse(urn=urn, properties=obj)
 
@@ -153,7 +153,7 @@ class _EngineMonitor(MockMonitor):
             return super().Invoke(request)  # type: ignore[no-untyped-call]
 
 
-def loop_run(awaitable: Any) -> Any:
+def _loop_run(awaitable: Any) -> Any:
     """Run ``awaitable`` on this thread's event loop (set by ``_thread_loop``)."""
     return asyncio.get_event_loop().run_until_complete(awaitable)
 
