@@ -16,13 +16,12 @@ knobs (processing time, latency, rate limit, faults) and ``FakeClock`` for simul
 from __future__ import annotations
 
 from pulumi_bulknumbers.sandbox.apierror import ApiError, ErrorItem
-from pulumi_bulknumbers.sandbox.app import DEFAULT_DB, Call, Sandbox
+from pulumi_bulknumbers.sandbox.app import Call, Sandbox
 from pulumi_bulknumbers.sandbox.clock import FakeClock
 from pulumi_bulknumbers.sandbox.faults import Fault, FaultKind
 from pulumi_bulknumbers.sandbox.server import SandboxServer, serve
 
 __all__ = [
-    "DEFAULT_DB",
     "ApiError",
     "Call",
     "ErrorItem",

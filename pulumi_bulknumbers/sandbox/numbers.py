@@ -28,8 +28,8 @@ _SORTS = {
 _STRING_FIELDS = ("billing_group_id", "connection_id", "customer_reference", "external_pin")
 
 
-def render_number(row: sqlite3.Row) -> dict[str, Any]:
-    """A ``PhoneNumberDetailed`` (or, once deleted, a ``PhoneNumberDeletedDetailed``)."""
+def render_number(row: sqlite3.Row, *, deleted: bool = False) -> dict[str, Any]:
+    """A ``PhoneNumberDetailed``, or the ``PhoneNumberDeletedDetailed`` DELETE answers."""
     body = {
         "id": row["id"],
         "record_type": "phone_number",
@@ -62,7 +62,7 @@ def render_number(row: sqlite3.Row) -> dict[str, Any]:
         "updated_at": isoformat(row["updated_at"]),
         "activated_at": isoformat(row["activated_at"]) if row["activated_at"] else None,
     }
-    if row["status"] == "deleted":
+    if deleted:
         # The deleted schema types these as plain strings: absent rather than null.
         return {**compact(body), "activated_at": body["activated_at"]}
     return body
@@ -219,7 +219,7 @@ class NumberBook:
                 (self.store.now(), row["id"]),
             )
             deleted = conn.execute("SELECT * FROM phone_numbers WHERE id = ?", (row["id"],))
-            return render_number(deleted.fetchone())
+            return render_number(deleted.fetchone(), deleted=True)
 
     def messaging(self, ident: str) -> dict[str, Any]:
         """``PhoneNumberWithMessagingSettings`` (by id or E.164)."""

@@ -20,6 +20,8 @@ __all__ = ["SandboxServer", "serve"]
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: without this, Nagle + delayed ACK stall each.
+    disable_nagle_algorithm = True
 
     def _forward(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)

@@ -30,8 +30,9 @@ class TestCreate:
 
     def test_flattened_pattern_keys_and_no_locality_or_features(self, api: httpx.Client) -> None:
         """Groups echo phone_number[...] flattened and never echo locality or features."""
-        g = place(api, group(1, phone_number={"starts_with": "21"}, locality="Boston",
-                             features=["sms"]))["ordering_groups"][0]  # fmt: skip
+        g = place(
+            api, group(1, phone_number={"starts_with": "21"}, locality="Boston", features=["sms"])
+        )["ordering_groups"][0]
         assert g["phone_number[starts_with]"] == "21"
         assert not {"phone_number", "locality", "features"} & g.keys()
 
@@ -43,8 +44,14 @@ class TestProgression:
 
     def test_groups_progress_independently(self, slow: Sandbox, fake_clock: FakeClock) -> None:
         """Group i of n is processing after 20% of its time and done at (i+1)/n of it."""
-        with slow, httpx.Client(transport=slow.transport(), base_url="https://x/v2",
-                                headers={"Authorization": "Bearer k"}) as api:  # fmt: skip
+        with (
+            slow,
+            httpx.Client(
+                transport=slow.transport(),
+                base_url="https://x/v2",
+                headers={"Authorization": "Bearer k"},
+            ) as api,
+        ):
             order = place(api, group(1), group(1))
             seen = []
             for step in (0.5, 1.0, 3.0, 1.0):
@@ -84,9 +91,17 @@ class TestFulfilment:
         assert pn["id"].isdigit()
         assert pn["phone_number"] == number
         assert (pn["status"], pn["source_type"], pn["tags"], pn["deletion_lock_enabled"]) == (
-            "active", "number_order", [], False)  # fmt: skip
-        assert (pn["connection_id"], pn["messaging_profile_id"], pn["billing_group_id"],
-                pn["customer_reference"]) == ("c1", "m1", "b1", "ref")  # fmt: skip
+            "active",
+            "number_order",
+            [],
+            False,
+        )
+        assert (
+            pn["connection_id"],
+            pn["messaging_profile_id"],
+            pn["billing_group_id"],
+            pn["customer_reference"],
+        ) == ("c1", "m1", "b1", "ref")
 
     def test_ten_thousand_numbers_quickly(self, api: httpx.Client, sandbox: Sandbox) -> None:
         """10,000 US local numbers with no area code complete in well under a few seconds."""
@@ -185,8 +200,10 @@ class TestLists:
         place(api, group(1), customer_reference="a")
         place(api, group(1), customer_reference="b")
         api.get("/phone_numbers")  # a read completes both orders
-        found = api.get("/number_orders", params={"filter[customer_reference]": "a",
-                                                  "filter[status]": "success"}).json()  # fmt: skip
+        found = api.get(
+            "/number_orders",
+            params={"filter[customer_reference]": "a", "filter[status]": "success"},
+        ).json()
         assert [o["customer_reference"] for o in found["data"]] == ["a"]
         assert found["data"][0]["phone_numbers"][0].keys() == {"id", "phone_number"}
 
@@ -197,8 +214,10 @@ class TestLists:
         parent = {"filter[order_request_id]": entry["number_order_id"]}
         subs = api.get("/sub_number_orders", params=parent).json()
         assert [s["id"] for s in subs["data"]] == entry["sub_number_order_ids"]
-        one = api.get(f"/sub_number_orders/{subs['data'][0]['id']}",
-                      params={"filter[include_phone_numbers]": "true"}).json()["data"]  # fmt: skip
+        one = api.get(
+            f"/sub_number_orders/{subs['data'][0]['id']}",
+            params={"filter[include_phone_numbers]": "true"},
+        ).json()["data"]
         assert one["phone_numbers_count"] == 2
         assert len(one["phone_numbers"]) == 2
 
@@ -206,8 +225,10 @@ class TestLists:
 class TestExplicitOrders:
     def test_search_then_order(self, api: httpx.Client, sandbox: Sandbox) -> None:
         """Numbers found by search can be ordered; the order is pending, then success."""
-        found = api.get("/available_phone_numbers", params={
-            "filter[national_destination_code]": "303", "filter[limit]": 2}).json()  # fmt: skip
+        found = api.get(
+            "/available_phone_numbers",
+            params={"filter[national_destination_code]": "303", "filter[limit]": 2},
+        ).json()
         wanted = [n["phone_number"] for n in found["data"]]
         body = {"phone_numbers": [{"phone_number": n} for n in wanted], "connection_id": "c"}
         created = api.post("/number_orders", json=body)
