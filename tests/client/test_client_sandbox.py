@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -24,6 +24,8 @@ from pulumi_bulknumbers.sandbox import FakeClock, Sandbox
 from tests.client.helpers import API_KEY
 from tests.openapi_contract import assert_calls_match_spec
 
+T = TypeVar("T")
+
 MISSING_UUID = "00000000-0000-4000-8000-000000000000"
 
 
@@ -34,7 +36,7 @@ def group(count: int = 2, **fields: Any) -> OrderingGroupRequest:
     )
 
 
-def settle(read: Callable[[], Any], done: Callable[[Any], bool], clock: FakeClock) -> Any:
+def settle(read: Callable[[], T], done: Callable[[T], bool], clock: FakeClock) -> T:
     """Read until `done`, moving the fake clock a minute between reads (bounded)."""
     for _ in range(50):
         value = read()
