@@ -22,6 +22,7 @@ def _fake_clock() -> FakeClock:
 def _sandbox(fake_clock: FakeClock) -> Iterator[Sandbox]:
     with Sandbox(clock=fake_clock.now, sleep=fake_clock.sleep) as sb:
         yield sb
+        assert not sb.internal_errors, sb.internal_errors
         assert_calls_match_spec(sb.calls)
 
 

@@ -89,6 +89,8 @@ class Sandbox:
         self.limiter = RateLimiter(rate_limit, clock) if rate_limit else None
         self.sleep = sleep
         self.calls: list[Call] = []
+        self.internal_errors: list[Exception] = []
+        """Exceptions the sandbox hit while answering (each was answered 500): bugs."""
         self._calls_lock = threading.Lock()
 
     @classmethod
@@ -149,6 +151,11 @@ class Sandbox:
         except ApiError as exc:
             status, body = exc.status, exc.to_json()
             headers.update(exc.headers)
+        except Exception as exc:
+            # A sandbox bug: answer as a server would, and keep it for the tests to see.
+            self.internal_errors.append(exc)
+            detail = f"Unexpected error in the sandbox: {type(exc).__name__}: {exc}"
+            status, body = 500, ApiError.of(500, "10007", detail).to_json()
         if fault is not None and fault.after:
             if fault.kind == "cut_after":
                 self._record(method, path, query, content, None, None, fault.kind)

@@ -213,3 +213,14 @@ class TestFromBaseUrl:
         """Other URLs and unknown options are refused with a clear message."""
         with pytest.raises(ValueError, match="sandbox"):
             Sandbox.from_base_url(url)
+
+
+class TestInternalErrors:
+    def test_bug_answers_500_and_is_kept(self, make: Callable[..., Sandbox]) -> None:
+        """An exception inside the sandbox answers 500 (10007) and is kept for tests to see."""
+        sb = make()
+        sb.backend.store.close()  # any query now raises sqlite3.ProgrammingError
+        with _client(sb) as api:
+            response = api.get("/phone_numbers")
+        assert (response.status_code, response.json()["errors"][0]["code"]) == (500, "10007")
+        assert len(sb.internal_errors) == 1
