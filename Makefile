@@ -30,7 +30,7 @@ unit: install
 test: lint typecheck unit
 
 demo: install
-	$(BIN)/python -m pulumi_bulknumbers.demo
+	$(BIN)/python examples/demo.py
 
 bench: install
 	$(BIN)/python -m benchmarks

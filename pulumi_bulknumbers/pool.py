@@ -14,8 +14,10 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+from pulumi_bulknumbers._params import NOT_GIVEN, NotGiven
 from pulumi_bulknumbers.client import BulkNumbersClient
 from pulumi_bulknumbers.errors import NotFoundError, OrderFailedError, ReleaseError, SettingsError
 from pulumi_bulknumbers.models import BulkOrder, BulkOrderRequest, PhoneNumbersJob
@@ -26,7 +28,6 @@ JOB_SIZE = 1000
 """Telnyx takes at most 1,000 numbers per phone-number job."""
 MAX_PENDING_JOBS = 20
 """Telnyx refuses a new job while 20 of the account's jobs are pending."""
-JOB_DONE = frozenset({"completed", "failed", "expired"})
 GONE_STATUSES = frozenset({"deleted", "ported-out", "port-out-pending", "purchase-failed"})
 NOT_FOUND_CODES = frozenset({"10005"})
 
@@ -172,12 +173,17 @@ class PoolOperations:
         if not numbers or not changes:
             return
         failures: dict[str, str] = {}
-        job_changes = {k: v or "" for k, v in changes.items() if k != "messaging_profile_id"}
-        if job_changes:
-            jobs = self._run_jobs(
-                numbers, lambda chunk: self.client.create_update_job(chunk, **job_changes)
-            )
-            failures.update(_job_failures(jobs))
+        if any(k != "messaging_profile_id" for k in changes):
+
+            def submit(chunk: list[str]) -> PhoneNumbersJob:
+                return self.client.create_update_job(
+                    chunk,
+                    connection_id=_given(changes, "connection_id"),
+                    billing_group_id=_given(changes, "billing_group_id"),
+                    customer_reference=_given(changes, "customer_reference"),
+                )
+
+            failures.update(_job_failures(self._run_jobs(numbers, submit)))
         if "messaging_profile_id" in changes:
             failures.update(self._set_messaging(numbers, changes["messaging_profile_id"] or ""))
         if failures:
@@ -192,8 +198,8 @@ class PoolOperations:
         for chunk in _chunks(numbers, JOB_SIZE):
             update = self.client.create_messaging_bulk_update(profile_id, chunk)
             outcome = wait_until(
-                lambda u=update: self.client.get_messaging_bulk_update(u.order_id),
-                lambda u: not u.pending,
+                partial(self.client.get_messaging_bulk_update, update.order_id),
+                lambda u: u.done,
                 timeout=600,
                 initial=update,
                 schedule=self.schedule,
@@ -240,8 +246,8 @@ class PoolOperations:
             batch = [submit(chunk) for chunk in chunks[start : start + MAX_PENDING_JOBS]]
             for job in batch:
                 outcome = wait_until(
-                    lambda j=job: self.client.get_job(j.id),
-                    lambda j: j.status in JOB_DONE,
+                    partial(self.client.get_job, job.id),
+                    lambda j: j.done,
                     timeout=3600,
                     initial=job,
                     schedule=self.schedule,
@@ -266,13 +272,18 @@ def _job_failures_with_codes(jobs: Iterable[PhoneNumbersJob]) -> dict[str, tuple
             reason = "; ".join(e.detail or e.title or e.code or "" for e in op.errors) or job.status
             failures[number] = (reason, {e.code for e in op.errors if e.code})
         if job.status in {"failed", "expired"} and not job.failed_operations:
-            for op in job.pending_operations:
-                failures[op.phone_number or op.id or "?"] = (f"job {job.status}", set())
+            for pending in job.pending_operations:
+                failures[pending.phone_number or pending.id or "?"] = (f"job {job.status}", set())
     return failures
 
 
 def _job_failures(jobs: Iterable[PhoneNumbersJob]) -> dict[str, str]:
     return {n: reason for n, (reason, _) in _job_failures_with_codes(jobs).items()}
+
+
+def _given(changes: Mapping[str, str | None], key: str) -> str | NotGiven:
+    """A setting to send: its new value, "" to clear it, or not sent when unchanged."""
+    return changes[key] or "" if key in changes else NOT_GIVEN
 
 
 def _describe(failures: Mapping[str, str], limit: int = 10) -> str:

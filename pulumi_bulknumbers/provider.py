@@ -94,7 +94,9 @@ class BulkNumberOrderProvider(ResourceProvider):
                 numbers = ops.resolve(order)
             else:
                 ops.warn(_still_running(ops.name, order.id, outcome.waited))
-        return CreateResult(order.id, {**declared(spec), **order_outputs(order), **number_outputs(numbers)})
+        return CreateResult(
+            order.id, {**declared(spec), **order_outputs(order), **number_outputs(numbers)}
+        )
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh the order's status and which of its numbers the account still owns."""
@@ -124,7 +126,9 @@ class BulkNumberOrderProvider(ResourceProvider):
         if not spec.get("ordering_groups"):
             spec["ordering_groups"] = [_declared_group(g) for g in order.ordering_groups]
         inputs = declared(spec)
-        return ReadResult(id_, {**inputs, **order_outputs(order), **number_outputs(numbers)}, inputs)
+        return ReadResult(
+            id_, {**inputs, **order_outputs(order), **number_outputs(numbers)}, inputs
+        )
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Resume a pending order, then apply changed settings to every owned number."""
@@ -218,4 +222,3 @@ def _declared_group(group: Any) -> dict[str, Any]:
         }.items()
         if v is not None
     }
-

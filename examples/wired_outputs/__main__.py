@@ -11,7 +11,9 @@ pool = BulkNumberOrder(
     "sales-pool",
     ordering_groups=[
         OrderingGroupArgs(
-            country_iso="US", phone_number_type="local", count_requested=6,
+            country_iso="US",
+            phone_number_type="local",
+            count_requested=6,
             national_destination_code="312",
         ),
     ],

@@ -14,7 +14,9 @@ from tests.provider.cases import INVALID, group, inputs
 class TestValidateInputs:
     """validate_inputs names each bad field and what is allowed there."""
 
-    @pytest.mark.parametrize(("props", "path"), [c[1:] for c in INVALID], ids=[c[0] for c in INVALID])
+    @pytest.mark.parametrize(
+        ("props", "path"), [c[1:] for c in INVALID], ids=[c[0] for c in INVALID]
+    )
     def test_invalid_input_names_its_field(self, props: dict[str, Any], path: str) -> None:
         """Each invalid input yields a failure whose path names the field."""
         failures = validate_inputs(props)

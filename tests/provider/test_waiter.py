@@ -38,8 +38,9 @@ class TestWaitUntil:
     def test_timeout_returns_last_value_unfinished(self) -> None:
         """A wait that runs out returns what it saw, marked unfinished, at the deadline."""
         t = FakeTime()
-        outcome = wait_until(lambda: "pending", lambda v: v == "done", timeout=30,
-                             clock=t.clock, sleep=t.sleep)
+        outcome = wait_until(
+            lambda: "pending", lambda v: v == "done", timeout=30, clock=t.clock, sleep=t.sleep
+        )
         assert not outcome.finished
         assert outcome.value == "pending"
         assert t.now == pytest.approx(30)
@@ -48,22 +49,31 @@ class TestWaitUntil:
         """A value already in hand is judged before any fetch."""
         calls: list[int] = []
         outcome = wait_until(lambda: calls.append(1) or 1, lambda v: v == 1, timeout=5, initial=1)
-        assert outcome.finished and calls == [] and outcome.polls == 0
+        assert outcome.finished
+        assert calls == []
+        assert outcome.polls == 0
 
     def test_on_poll_sees_every_value(self) -> None:
         """Progress reporting sees each fetched value."""
         t = FakeTime()
         values = iter(["pending", "processing", "success"])
         seen: list[str] = []
-        wait_until(lambda: next(values), lambda v: v == "success", timeout=60,
-                   on_poll=seen.append, clock=t.clock, sleep=t.sleep)
+        wait_until(
+            lambda: next(values),
+            lambda v: v == "success",
+            timeout=60,
+            on_poll=seen.append,
+            clock=t.clock,
+            sleep=t.sleep,
+        )
         assert seen == ["pending", "processing", "success"]
 
     def test_zero_timeout_does_not_sleep(self) -> None:
         """With no time to wait, the wait returns after one look."""
         t = FakeTime()
         outcome = wait_until(lambda: False, bool, timeout=0, clock=t.clock, sleep=t.sleep)
-        assert not outcome.finished and t.sleeps == []
+        assert not outcome.finished
+        assert t.sleeps == []
 
 
 class TestPollSchedule:
