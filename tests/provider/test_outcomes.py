@@ -159,3 +159,29 @@ class TestReadById:
         up = run_program(program, engine=stack.engine)
         assert up.outputs["status"] == "success"
         assert up.outputs["numbers"] == sorted(stack.sandbox.owned_numbers())
+
+
+class TestReleaseAndKeys:
+    """destroy names what it cannot release; a missing key says how to set one."""
+
+    def test_locked_number_is_named_and_the_rest_released(
+        self, make_stack: Callable[..., Stack]
+    ) -> None:
+        """A deletion-locked number fails destroy by name; every other number is released."""
+        stack = make_stack()
+        up = run_program(pool_program(local(4)), engine=stack.engine)
+        locked = up.outputs["numbers"][1]
+        stack.sandbox.set_deletion_lock(locked)
+        with pytest.raises(DeploymentError) as caught:
+            stack.engine.destroy()
+        assert locked in str(caught.value)
+        assert "could not be released" in str(caught.value)
+        assert stack.sandbox.owned_numbers() == [locked]
+
+    def test_missing_api_key_says_how_to_set_it(self, make_stack: Callable[..., Stack]) -> None:
+        """Without a key for the real API, up fails before any request, naming the fix."""
+        stack = make_stack()
+        no_key = {"telnyx:baseUrl": "https://api.telnyx.com/v2"}
+        with pytest.raises(DeploymentError) as caught:
+            run_program(pool_program(local(1)), engine=stack.engine, config=no_key)
+        assert "pulumi config set --secret telnyx:apiKey" in str(caught.value)
