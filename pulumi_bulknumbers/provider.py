@@ -116,13 +116,7 @@ class BulkNumberOrderProvider(ResourceProvider):
                 numbers = ops.resolve(order, relabel=False) if is_finished(order) else {}
             else:
                 numbers = ops.owned(stored)
-                dropped = sorted(set(stored) - set(numbers))
-                if dropped:
-                    ops.warn(
-                        f"{ops.name}: {len(dropped)} numbers were released outside Pulumi and "
-                        f"are no longer part of the pool: {', '.join(dropped[:10])}"
-                        + (" ..." if len(dropped) > 10 else "")
-                    )
+                _warn_dropped(ops, stored, numbers)
         if not spec.get("ordering_groups"):
             spec["ordering_groups"] = [_declared_group(g) for g in order.ordering_groups]
         inputs = declared(spec)
@@ -149,7 +143,12 @@ class BulkNumberOrderProvider(ResourceProvider):
                     numbers = ops.resolve(order)
             before, after = effective_settings(olds), effective_settings(spec)
             changes = {k: v for k, v in after.items() if before.get(k) != v}
-            ops.apply_settings(sorted(numbers), changes)
+            if changes and numbers:
+                # Only numbers still owned: a job naming a released number is refused whole.
+                owned = ops.owned(numbers)
+                _warn_dropped(ops, numbers, owned)
+                numbers = owned
+                ops.apply_settings(sorted(numbers), changes)
         outs = {**declared(spec), **order_outputs(order), **number_outputs(numbers)}
         return UpdateResult(outs)
 
@@ -194,6 +193,16 @@ class BulkNumberOrderProvider(ResourceProvider):
 def _name(spec: Mapping[str, Any]) -> str:
     key = spec.get("pool_key")
     return str(key).rsplit("/", 1)[-1] if key else "bulk order"
+
+
+def _warn_dropped(ops: PoolOperations, stored: Mapping[str, str], owned: Mapping[str, str]) -> None:
+    dropped = sorted(set(stored) - set(owned))
+    if dropped:
+        shown = ", ".join(dropped[:10]) + (" ..." if len(dropped) > 10 else "")
+        ops.warn(
+            f"{ops.name}: {len(dropped)} numbers were released outside Pulumi and are no "
+            f"longer part of the pool: {shown}"
+        )
 
 
 def _timeout(spec: Mapping[str, Any]) -> float:
