@@ -119,19 +119,31 @@ class ProviderProcess:
                 details += f"\n(provider process exited with code {exit_code})"
             raise ProviderError(method, code.name if code else "UNKNOWN", details) from None
 
+    def _resource_call(
+        self,
+        method: str,
+        request_type: Any,
+        urn: str,
+        secret_keys: frozenset[str] = frozenset(),
+        **fields: Any,
+    ) -> Any:
+        """Send a per-resource request, with the name and type the engine derives from ``urn``."""
+        request = request_type(urn=urn, name=_name(urn), type=_type(urn), **fields)
+        return self._invoke(method, request, secret_keys)
+
     # -- the engine's provider calls --------------------------------------------------------
     def check(self, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
         """``Check``: ``olds`` are the previous inputs (``{}`` on create)."""
         olds_plain, _ = strip_secrets(olds)
         news_plain, keys = strip_secrets(news)
-        request = provider_pb2.CheckRequest(
-            urn=urn,
-            name=_name(urn),
-            type=_type(urn),
+        response = self._resource_call(
+            "Check",
+            provider_pb2.CheckRequest,
+            urn,
+            keys,
             olds=to_struct(olds_plain),
             news=to_struct(news_plain),
         )
-        response = self._invoke("Check", request, keys)
         failures = [CheckFailureInfo(f.property, f.reason) for f in response.failures]
         return CheckOutcome(from_struct(response.inputs), failures)
 
@@ -147,17 +159,17 @@ class ProviderProcess:
     ) -> DiffOutcome:
         """``Diff``: ``olds`` are the previous OUTPUTS, ``news`` the checked inputs."""
         news_plain, keys = strip_secrets(news)
-        request = provider_pb2.DiffRequest(
+        response = self._resource_call(
+            "Diff",
+            provider_pb2.DiffRequest,
+            urn,
+            keys,
             id=id,
-            urn=urn,
-            name=_name(urn),
-            type=_type(urn),
             olds=to_struct(olds),
             news=to_struct(news_plain),
             old_inputs=to_struct(old_inputs),
             ignoreChanges=list(ignore_changes),
         )
-        response = self._invoke("Diff", request, keys)
         return DiffOutcome(
             _CHANGES.get(response.changes, "unknown"),  # type: ignore[arg-type]
             list(response.replaces),
@@ -167,10 +179,14 @@ class ProviderProcess:
     def create(self, urn: str, props: Mapping[str, Any], *, timeout: float = 0.0) -> CreateOutcome:
         """``Create`` with the checked inputs; returns the id and the outputs."""
         plain, keys = strip_secrets(props)
-        request = provider_pb2.CreateRequest(
-            urn=urn, name=_name(urn), type=_type(urn), properties=to_struct(plain), timeout=timeout
+        response = self._resource_call(
+            "Create",
+            provider_pb2.CreateRequest,
+            urn,
+            keys,
+            properties=to_struct(plain),
+            timeout=timeout,
         )
-        response = self._invoke("Create", request, keys)
         return CreateOutcome(response.id, from_struct(response.properties))
 
     def read(
@@ -183,15 +199,15 @@ class ProviderProcess:
     ) -> ReadOutcome:
         """``Read``: ``props`` are the old outputs, ``inputs`` the old inputs."""
         plain, keys = strip_secrets(props)
-        request = provider_pb2.ReadRequest(
+        response = self._resource_call(
+            "Read",
+            provider_pb2.ReadRequest,
+            urn,
+            keys,
             id=id,
-            urn=urn,
-            name=_name(urn),
-            type=_type(urn),
             properties=to_struct(plain),
             inputs=to_struct(strip_secrets(inputs or {})[0]),
         )
-        response = self._invoke("Read", request, keys)
         returned = from_struct(response.inputs) if response.HasField("inputs") else None
         return ReadOutcome(response.id, from_struct(response.properties), returned or None)
 
@@ -207,17 +223,18 @@ class ProviderProcess:
     ) -> dict[str, Any]:
         """``Update``: ``olds`` are the previous OUTPUTS; returns the new outputs."""
         news_plain, keys = strip_secrets(news)
-        request = provider_pb2.UpdateRequest(
+        response = self._resource_call(
+            "Update",
+            provider_pb2.UpdateRequest,
+            urn,
+            keys,
             id=id,
-            urn=urn,
-            name=_name(urn),
-            type=_type(urn),
             olds=to_struct(olds),
             news=to_struct(news_plain),
             old_inputs=to_struct(old_inputs),
             timeout=timeout,
         )
-        return from_struct(self._invoke("Update", request, keys).properties)
+        return from_struct(response.properties)
 
     def delete(
         self,
@@ -229,16 +246,15 @@ class ProviderProcess:
         timeout: float = 0.0,
     ) -> None:
         """``Delete`` with the stored outputs."""
-        request = provider_pb2.DeleteRequest(
+        self._resource_call(
+            "Delete",
+            provider_pb2.DeleteRequest,
+            urn,
             id=id,
-            urn=urn,
-            name=_name(urn),
-            type=_type(urn),
             properties=to_struct(props),
             old_inputs=to_struct(old_inputs),
             timeout=timeout,
         )
-        self._invoke("Delete", request)
 
     def cancel(self) -> None:
         """``Cancel`` (a no-op in the Python servicer)."""
