@@ -1,9 +1,10 @@
 """The sandbox's deterministic, seeded number inventory (no state, no HTTP).
 
-Each area (an NPA of a country and number type) owns a number space of every valid NXX-XXXX. A
-seeded affine permutation of that space lists the area's numbers lazily: number ``i`` of an area
-is computed, never stored, and only sold numbers are kept (in the database, by the caller).
-Features follow a fixed 20-slot pattern over ``i``, so availability counts are exact arithmetic.
+Each area (an NPA of a country and number type) owns a number space of every valid exchange and
+line (NXX plus four digits). A seeded affine permutation of that space lists the area's numbers
+lazily: number ``i`` of an area is computed, never stored, and only sold numbers are kept (in
+the database, by the caller). Features follow a fixed 20-slot pattern over ``i``, so
+availability counts are exact arithmetic.
 US and Canada share the toll-free pool, as they do in the NANP.
 """
 
