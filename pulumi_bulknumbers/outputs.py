@@ -8,15 +8,8 @@ from typing import Any
 
 from pulumi_bulknumbers.models import BulkOrder, OrderingGroup
 
-TERMINAL = frozenset({"success", "partial_success", "failed"})
-"""Group statuses after which Telnyx does no more work on the group."""
-
 IN_FLIGHT = frozenset({"pending", "processing"})
-
-
-def is_finished(order: BulkOrder) -> bool:
-    """Whether every group has ended (an unknown status counts as still running)."""
-    return all(g.status in TERMINAL for g in order.ordering_groups)
+"""Stored order statuses that mean Telnyx is still working: the next up resumes waiting."""
 
 
 def _stamp(value: datetime | str | None) -> str | None:
@@ -31,8 +24,8 @@ def group_outputs(group: OrderingGroup) -> dict[str, Any]:
         "status": group.status,
         "country_iso": group.country_iso,
         "phone_number_type": group.phone_number_type,
-        "count_requested": group.count_requested or 0,
-        "count_allocated": group.count_allocated or 0,
+        "count_requested": group.count_requested,
+        "count_allocated": group.count_allocated,
         "error_reason": group.error_reason,
         "orders": [
             {
@@ -46,16 +39,14 @@ def group_outputs(group: OrderingGroup) -> dict[str, Any]:
 
 def order_outputs(order: BulkOrder) -> dict[str, Any]:
     """The order-level outputs: status folded from the groups, totals, ids, timestamps."""
-    groups = [group_outputs(g) for g in order.ordering_groups]
-    number_orders = [o for g in order.ordering_groups for o in g.orders]
     return {
         "order_id": order.id,
         "status": order.status,
-        "count_requested": sum(g["count_requested"] for g in groups),
-        "count_allocated": sum(g["count_allocated"] for g in groups),
-        "groups": groups,
-        "number_order_ids": sorted({o.number_order_id for o in number_orders}),
-        "sub_number_order_ids": sorted({s for o in number_orders for s in o.sub_number_order_ids}),
+        "count_requested": order.count_requested,
+        "count_allocated": order.count_allocated,
+        "groups": [group_outputs(g) for g in order.ordering_groups],
+        "number_order_ids": sorted(order.number_order_ids),
+        "sub_number_order_ids": sorted(order.sub_number_order_ids),
         "created_at": _stamp(order.created_at),
         "updated_at": _stamp(order.updated_at),
     }
@@ -77,20 +68,18 @@ def numbers_from_outputs(outs: Mapping[str, Any]) -> dict[str, str]:
 def progress_line(name: str, order: BulkOrder) -> str:
     """A one-line progress report, e.g. `pool: 1/3 groups done (1 success), 2 processing; 5/18`."""
     groups = order.ordering_groups
-    counts: dict[str, int] = {}
+    counts: dict[tuple[bool, str], int] = {}
     for g in groups:
-        counts[g.status] = counts.get(g.status, 0) + 1
-    done = sum(n for s, n in counts.items() if s in TERMINAL)
-    ended = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s in TERMINAL)
-    running = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s not in TERMINAL)
-    allocated = sum(g.count_allocated or 0 for g in groups)
-    requested = sum(g.count_requested or 0 for g in groups)
+        counts[g.done, g.status] = counts.get((g.done, g.status), 0) + 1
+    done = sum(g.done for g in groups)
+    ended = ", ".join(f"{n} {s}" for (fin, s), n in sorted(counts.items()) if fin)
+    running = ", ".join(f"{n} {s}" for (fin, s), n in sorted(counts.items()) if not fin)
     line = f"{name}: {done}/{len(groups)} groups done"
     if ended:
         line += f" ({ended})"
     if running:
         line += f", {running}"
-    return f"{line}; {allocated}/{requested} numbers allocated"
+    return f"{line}; {order.count_allocated}/{order.count_requested} numbers allocated"
 
 
 def failure_summary(order: BulkOrder) -> str:
@@ -102,6 +91,6 @@ def failure_summary(order: BulkOrder) -> str:
         reason = g.error_reason or "no reason given"
         parts.append(
             f"group {i} ({g.country_iso} {g.phone_number_type}): {g.status}, "
-            f"{g.count_allocated or 0}/{g.count_requested or 0} allocated: {reason}"
+            f"{g.count_allocated}/{g.count_requested} allocated: {reason}"
         )
     return "; ".join(parts)

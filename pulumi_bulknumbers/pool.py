@@ -21,7 +21,7 @@ from pulumi_bulknumbers._params import NOT_GIVEN, NotGiven
 from pulumi_bulknumbers.client import BulkNumbersClient
 from pulumi_bulknumbers.errors import NotFoundError, OrderFailedError, ReleaseError, SettingsError
 from pulumi_bulknumbers.models import BulkOrder, BulkOrderRequest, PhoneNumbersJob
-from pulumi_bulknumbers.outputs import failure_summary, is_finished, progress_line
+from pulumi_bulknumbers.outputs import failure_summary, progress_line
 from pulumi_bulknumbers.waiter import PollSchedule, WaitOutcome, wait_until
 
 JOB_SIZE = 1000
@@ -90,7 +90,7 @@ class PoolOperations:
 
         return wait_until(
             lambda: self.client.get_bulk_order(order.id),
-            is_finished,
+            lambda current: current.done,
             timeout=timeout,
             initial=order,
             schedule=self.schedule,
@@ -101,8 +101,7 @@ class PoolOperations:
 
     def check_outcome(self, order: BulkOrder) -> None:
         """Fail when nothing at all was bought; warn when some groups fell short."""
-        allocated = sum(g.count_allocated or 0 for g in order.ordering_groups)
-        if allocated == 0:
+        if order.count_allocated == 0:
             raise OrderFailedError(
                 f"{self.name}: bulk order {order.id} bought no numbers, so nothing was charged "
                 f"or recorded. {failure_summary(order)}. Change the criteria (area code, region, "
@@ -119,16 +118,11 @@ class PoolOperations:
     def bought_numbers(self, order: BulkOrder) -> set[str]:
         """E.164 numbers the order's number orders bought."""
         numbers: set[str] = set()
-        seen: set[str] = set()
-        for group in order.ordering_groups:
-            for ref in group.orders:
-                if ref.number_order_id in seen:
-                    continue
-                seen.add(ref.number_order_id)
-                number_order = self.client.get_number_order(ref.number_order_id)
-                numbers.update(
-                    n.phone_number for n in number_order.phone_numbers if n.status != "failure"
-                )
+        for number_order_id in order.number_order_ids:
+            number_order = self.client.get_number_order(number_order_id)
+            numbers.update(
+                n.phone_number for n in number_order.phone_numbers if n.status != "failure"
+            )
         return numbers
 
     def resolve(self, order: BulkOrder, *, relabel: bool = True) -> dict[str, str]:
@@ -292,7 +286,8 @@ def _describe(failures: Mapping[str, str], limit: int = 10) -> str:
     return text + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-_COMPARED = (
+# The group fields a bulk order echoes back, so an existing order can be compared or declared.
+DECLARED_GROUP_KEYS = (
     "country_iso",
     "phone_number_type",
     "count_requested",
@@ -309,7 +304,7 @@ def _differences(request: BulkOrderRequest, order: BulkOrder) -> list[str]:
         return [f"it has {len(actual)} groups, the program declares {len(declared)}"]
     out = []
     for i, (want, have) in enumerate(zip(declared, actual, strict=True), start=1):
-        for key in _COMPARED:
+        for key in DECLARED_GROUP_KEYS:
             w: Any = getattr(want, key, None)
             h: Any = getattr(have, key, None)
             if w is not None and w != h:

@@ -27,9 +27,9 @@ from pulumi_bulknumbers.client import BulkNumbersClient
 from pulumi_bulknumbers.config import ProviderSettings
 from pulumi_bulknumbers.errors import NotFoundError, OrderFailedError
 from pulumi_bulknumbers.inputs import DEFAULT_WAIT_SECONDS, normalize, validate_inputs
+from pulumi_bulknumbers.models import OrderingGroup
 from pulumi_bulknumbers.outputs import (
     IN_FLIGHT,
-    is_finished,
     number_outputs,
     numbers_from_outputs,
     order_outputs,
@@ -41,7 +41,7 @@ from pulumi_bulknumbers.plan import (
     plan_diff,
     to_request,
 )
-from pulumi_bulknumbers.pool import PoolOperations
+from pulumi_bulknumbers.pool import DECLARED_GROUP_KEYS, PoolOperations
 
 _CONFIG_KEYS = ("telnyx:apiKey", "telnyx:baseUrl")
 
@@ -113,7 +113,7 @@ class BulkNumberOrderProvider(ResourceProvider):
                 ops.reference = order.customer_reference or ops.reference
             stored = numbers_from_outputs(props)
             if props.get("status") in IN_FLIGHT or props.get("status") is None:
-                numbers = ops.resolve(order, relabel=False) if is_finished(order) else {}
+                numbers = ops.resolve(order, relabel=False) if order.done else {}
             else:
                 numbers = ops.owned(stored)
                 _warn_dropped(ops, stored, numbers)
@@ -136,7 +136,7 @@ class BulkNumberOrderProvider(ResourceProvider):
                 order = outcome.value
                 if not outcome.finished:
                     ops.warn(_still_running(ops.name, order.id, outcome.waited))
-                elif sum(g.count_allocated or 0 for g in order.ordering_groups) == 0:
+                elif order.count_allocated == 0:
                     ops.warn(f"{ops.name}: bulk order {order.id} ended without buying numbers")
                 else:
                     ops.check_outcome(order)
@@ -217,17 +217,7 @@ def _still_running(name: str, order_id: str, waited: float) -> str:
     )
 
 
-def _declared_group(group: Any) -> dict[str, Any]:
+def _declared_group(group: OrderingGroup) -> dict[str, Any]:
     """A group as the program would declare it, from an order read by id."""
-    return {
-        k: v
-        for k, v in {
-            "country_iso": group.country_iso,
-            "phone_number_type": group.phone_number_type,
-            "count_requested": group.count_requested,
-            "national_destination_code": group.national_destination_code,
-            "administrative_area": group.administrative_area,
-            "strategy": group.strategy,
-        }.items()
-        if v is not None
-    }
+    values = {k: getattr(group, k) for k in DECLARED_GROUP_KEYS}
+    return {k: v for k, v in values.items() if v is not None}
