@@ -14,7 +14,7 @@ from pulumi_bulknumbers._pagination import (
     flat_page_params,
     iter_items,
 )
-from pulumi_bulknumbers._params import filters, segment
+from pulumi_bulknumbers._params import NOT_GIVEN, NotGiven, filters, given, segment
 from pulumi_bulknumbers.errors import UsageError
 from pulumi_bulknumbers.models import BulkOrder, BulkOrderRequest, NumberOrder, SubNumberOrder
 
@@ -85,6 +85,25 @@ class OrdersAPI(ClientCore):
         """One number order with its numbers (GET /number_orders/{number_order_id})."""
         path = f"/number_orders/{segment(number_order_id, 'number_order_id')}"
         return self._one("GET", path, NumberOrder)
+
+    def update_number_order(
+        self, number_order_id: str, *, customer_reference: str | NotGiven = NOT_GIVEN
+    ) -> NumberOrder:
+        """Change a number order's customer reference (PATCH /number_orders/{id}).
+
+        Only given fields are sent, and at least one is required. Like every PATCH here it
+        sets a value, so the transport may repeat it safely.
+
+        >>> client.update_number_order(order.id, customer_reference="pool-a").customer_reference
+        'pool-a'
+        """
+        if customer_reference is not NOT_GIVEN and not isinstance(customer_reference, str):
+            raise UsageError(f"customer_reference must be a string, not {customer_reference!r}")
+        body = given(customer_reference=customer_reference)
+        if not body:
+            raise UsageError("update_number_order needs at least one field to change")
+        path = f"/number_orders/{segment(number_order_id, 'number_order_id')}"
+        return self._one("PATCH", path, NumberOrder, body=body)
 
     def list_number_orders(
         self,
