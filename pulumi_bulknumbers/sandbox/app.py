@@ -281,6 +281,19 @@ class Sandbox:
         """The whole state, table by table (for before/after comparisons)."""
         return self.backend.store.dump()
 
+    def restart(self) -> None:
+        """Stop and start again on the same database file, as a restarted server would.
+
+        Only the file carries over; orders and jobs in progress go on by the clock. The call
+        log, faults and rate limit are the harness's and stay. Call it with no request in
+        flight (``SandboxServer.restart`` sees to that).
+        """
+        path = self.backend.store.path
+        if path == ":memory:":
+            raise ValueError("a sandbox in memory cannot restart: its state would be lost")
+        old, self.backend = self.backend, self._open(path)
+        old.close()
+
     def close(self) -> None:
         """Close the database."""
         self.backend.close()

@@ -184,6 +184,7 @@ class TestCli:
             "--latency-ms",
             "--rate-limit",
             "--fault-rate",
+            "--fault-kinds",
         ):
             assert option in out
 
