@@ -15,14 +15,23 @@ step logic; ``run_program`` runs a whole Pulumi program against it through
     engine.refresh()                                                    # pulumi refresh
     engine.destroy()                                                    # pulumi destroy
     assert engine.state.resources == []
+
+``run_program(..., replace=["pool"])`` is ``pulumi up --replace``; a ``KillSwitch`` passed as
+``kill=`` to ``run_program``, ``refresh`` or ``destroy`` kills the provider process mid-run, as
+a hard Ctrl-C or a killed CI runner would (``ProviderKilledError``, ``RunResult.killed``).
 """
 
 from __future__ import annotations
 
-from pulumi_bulknumbers.testing._deployment import DeploymentError, Registration
 from pulumi_bulknumbers.testing._fake_engine import EngineLog
 from pulumi_bulknumbers.testing._marshal import secret
+from pulumi_bulknumbers.testing._registration import (
+    DeploymentError,
+    ProviderKilledError,
+    Registration,
+)
 from pulumi_bulknumbers.testing.engine import MiniEngine
+from pulumi_bulknumbers.testing.kill import KillSwitch
 from pulumi_bulknumbers.testing.program import EngineMocks, RunResult, run_program
 from pulumi_bulknumbers.testing.provider_process import ProviderProcess
 from pulumi_bulknumbers.testing.results import (
@@ -35,7 +44,12 @@ from pulumi_bulknumbers.testing.results import (
     ReadOutcome,
     RpcCall,
 )
-from pulumi_bulknumbers.testing.state import ResourceState, RunRecord, StackState
+from pulumi_bulknumbers.testing.state import (
+    PendingOperation,
+    ResourceState,
+    RunRecord,
+    StackState,
+)
 
 __all__ = [
     "CheckFailureInfo",
@@ -45,8 +59,11 @@ __all__ = [
     "DiffOutcome",
     "EngineLog",
     "EngineMocks",
+    "KillSwitch",
     "MiniEngine",
+    "PendingOperation",
     "ProviderError",
+    "ProviderKilledError",
     "ProviderProcess",
     "ProviderStartError",
     "ReadOutcome",

@@ -3,62 +3,39 @@
 Mirrors pkg/resource/deploy/step_generator.go for custom resources: Check (olds = previous
 inputs), Diff for existing resources (DIFF_UNKNOWN falls back to comparing inputs, ``__provider``
 included), Update, or a replacement (re-Check with olds={}, then create-before-delete, or
-delete-before-replace), and Delete for what the program no longer registers.
+delete-before-replace), and Delete for what the program no longer registers. A targeted replace
+(``pulumi up --replace``) checks with olds={} and skips Diff, blaming ``id``. A ``KillSwitch``
+that kills the provider stops the run at the step in flight (``ProviderKilledError``).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from typing import Any
 
-from pulumi.runtime import rpc
-
 from pulumi_bulknumbers.testing._marshal import strip_secrets
+from pulumi_bulknumbers.testing._registration import (
+    DeploymentError,
+    ProviderKilledError,
+    Registration,
+    program_view,
+)
+from pulumi_bulknumbers.testing._run import Run
+from pulumi_bulknumbers.testing.kill import KillSwitch
 from pulumi_bulknumbers.testing.provider_process import ProviderProcess
-from pulumi_bulknumbers.testing.results import DiffOutcome, ProviderError
+from pulumi_bulknumbers.testing.results import DiffOutcome
 from pulumi_bulknumbers.testing.state import DYNAMIC_PREFIX, ResourceState, RunRecord, StackState
 
-__all__ = ["DeploymentError", "Registration"]
+__all__ = ["Deployment", "DeploymentError", "ProviderKilledError", "Registration"]
+
+_TARGETED_DIFF = DiffOutcome("some", ["id"], False)
+"""What the engine makes up instead of calling Diff for a targeted replace."""
 
 
-class DeploymentError(Exception):
-    """A step failed (provider error, check failure, protected resource). ``record`` is the run."""
-
-    def __init__(self, message: str, record: RunRecord | None = None) -> None:
-        super().__init__(message)
-        self.record = record
-
-
-@dataclass(frozen=True)
-class Registration:
-    """A resource registration as the engine receives it, options included."""
-
-    urn: str
-    type: str
-    name: str
-    inputs: dict[str, Any]
-    custom: bool = True
-    id: str | None = None
-    import_id: str | None = None
-    protect: bool = False
-    retain_on_delete: bool = False
-    delete_before_replace: bool = False
-    replace_on_changes: tuple[str, ...] = ()
-    ignore_changes: tuple[str, ...] = ()
-    additional_secret_outputs: tuple[str, ...] = ()
-
-
-def program_view(res: ResourceState) -> dict[str, Any]:
-    """The outputs as the program sees them: secret properties wrapped again."""
-    return {
-        k: rpc.wrap_rpc_secret(v) if k in res.secret_outputs else v for k, v in res.outputs.items()
-    }
-
-
-class Deployment:
-    """The steps of one run against ``old`` state; ``finish()`` returns the state to keep."""
+class Deployment(Run):
+    """The steps of one ``up`` against ``old`` state; ``finish()`` returns the state to keep."""
 
     def __init__(
         self,
@@ -67,74 +44,15 @@ class Deployment:
         start_process: Callable[[], ProviderProcess],
         *,
         preview: bool,
+        replace: Collection[str] = (),
+        kill: KillSwitch | None = None,
     ) -> None:
-        self.old = old
-        self.record = record
-        self.preview = preview
-        self._start_process = start_process
-        self._proc: ProviderProcess | None = None
+        super().__init__(old, record, start_process, preview=preview, kill=kill)
+        self.targets = frozenset(replace)
+        """URNs to replace whatever their diff says (``pulumi up --replace``)."""
         self._lock = threading.Lock()
         self._done: dict[str, ResourceState] = {}
         self._replaced: list[ResourceState] = []
-        self._gone: set[int] = set()
-
-    # -- shared helpers ------------------------------------------------------------------------
-    @property
-    def process(self) -> ProviderProcess:
-        """The provider process of this run, started on first use."""
-        if self._proc is None:
-            self._proc = self._start_process()
-        return self._proc
-
-    def close(self) -> None:
-        """Collect the provider's logs and calls into the record, then stop it."""
-        if self._proc is not None:
-            self.record.logs.extend(self._proc.logs)
-            self.record.calls.extend(self._proc.methods)
-            self._proc.close()
-            self._proc = None
-
-    def fail(self, message: str, cause: BaseException | None = None) -> DeploymentError:
-        """Record ``message`` as the run's error and build the exception to raise."""
-        self.record.error = self.record.error or message
-        error = DeploymentError(message, self.record)
-        error.__cause__ = cause
-        return error
-
-    def call(self, urn: str, fn: Callable[[], Any]) -> Any:
-        """Run one provider call; a provider failure becomes a ``DeploymentError``."""
-        try:
-            return fn()
-        except ProviderError as exc:
-            raise self.fail(f"{urn}: {exc}", exc) from exc
-
-    def delete(self, res: ResourceState, *, step: bool = True) -> None:
-        """Delete ``res`` (unless retained, external or preview); protected resources fail."""
-        if res.protect:
-            raise self.fail(
-                f"{res.urn}: resource is protected; set protect=False and run up before deleting it"
-            )
-        if res.external:
-            self.record.steps[res.urn] = "discard"
-        else:
-            if res.dynamic and not res.retain_on_delete and not self.preview:
-                proc = self.process
-                self.call(
-                    res.urn, lambda: proc.delete(res.id, res.outputs, res.inputs, urn=res.urn)
-                )
-            if step:
-                self.record.steps[res.urn] = "delete"
-        self._gone.add(id(res))
-
-    def check(self, urn: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
-        """Check; failures become a ``DeploymentError`` naming each property."""
-        proc = self.process
-        outcome = self.call(urn, lambda: proc.check(urn, olds, news))
-        if outcome.failures:
-            problems = "; ".join(f"{f.property}: {f.reason}" for f in outcome.failures)
-            raise self.fail(f"{urn}: check failed: {problems}")
-        checked: dict[str, Any] = outcome.inputs
-        return checked
 
     # -- registrations -------------------------------------------------------------------------
     def register(self, reg: Registration) -> tuple[str, dict[str, Any]]:
@@ -200,6 +118,11 @@ class Deployment:
     def _dynamic(self, reg: Registration) -> ResourceState:
         old = self.old.get(reg.urn)
         news, secrets = strip_secrets(reg.inputs)
+        if old is not None and reg.urn in self.targets:
+            # step_generator.go: old state ignored (ignore_changes too), Diff never called.
+            checked = self.check(reg.urn, {}, news)
+            self.record.diffs[reg.urn] = _TARGETED_DIFF
+            return self._replace(reg, old, checked, set(secrets), False, rechecked=True)
         old_inputs = old.inputs if old is not None else {}
         for key in reg.ignore_changes if old is not None else ():
             # Top-level property names only (the engine also accepts nested paths).
@@ -243,6 +166,7 @@ class Deployment:
                 outs = self.call(
                     reg.urn,
                     lambda: proc.update(old.id, old.outputs, checked, old.inputs, urn=reg.urn),
+                    "updating",
                 )
             return self._state(reg, old.id, checked, outs, secrets_now)
         return self._replace(reg, old, news, set(secrets), diff.delete_before_replace)
@@ -254,11 +178,13 @@ class Deployment:
         news: dict[str, Any],
         secrets: set[str],
         provider_dbr: bool,
+        *,
+        rechecked: bool = False,
     ) -> ResourceState:
         self.record.steps[reg.urn] = "replace"
         if old.protect:
             raise self.fail(f"{reg.urn}: unable to replace a protected resource; set protect=False")
-        checked = self.check(reg.urn, {}, news)
+        checked = news if rechecked else self.check(reg.urn, {}, news)
         if provider_dbr or reg.delete_before_replace:
             self.delete(old, step=False)
             return self._create(reg, checked, secrets)
@@ -272,7 +198,7 @@ class Deployment:
         if self.preview:  # provider_plugin.go: no supportsPreview, so the inputs are echoed
             return self._state(reg, "", checked, dict(checked), secrets)
         proc = self.process
-        outcome = self.call(reg.urn, lambda: proc.create(reg.urn, checked))
+        outcome = self.call(reg.urn, lambda: proc.create(reg.urn, checked), "creating")
         return self._state(reg, outcome.id, checked, outcome.outputs, secrets)
 
     # -- end of run ----------------------------------------------------------------------------
@@ -302,4 +228,5 @@ class Deployment:
             if id(r) not in self._gone and (r.delete or r.urn not in self._done)
         ]
         pending = [r for r in self._replaced if id(r) not in self._gone]
-        return StackState(self.old.project, self.old.stack, [*self._done.values(), *kept, *pending])
+        resources = [*self._done.values(), *kept, *pending]
+        return StackState(self.old.project, self.old.stack, resources, self.pending_after())

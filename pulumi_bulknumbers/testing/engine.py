@@ -2,18 +2,22 @@
 
 A program run (``run_program``) feeds registrations into ``MiniEngine.begin()``; ``refresh()``
 and ``destroy()`` work on the stored state alone. Every run starts a fresh provider process, as
-each ``pulumi`` command does, and leaves a ``RunRecord`` in ``engine.runs``.
+each ``pulumi`` command does, and leaves a ``RunRecord`` in ``engine.runs``. Each takes an
+optional ``KillSwitch`` that kills its provider process mid-run (see ``kill``).
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from pulumi_bulknumbers.testing._deployment import Deployment, DeploymentError
+from pulumi_bulknumbers.testing._deployment import Deployment
+from pulumi_bulknumbers.testing._registration import DeploymentError
+from pulumi_bulknumbers.testing._run import Run
+from pulumi_bulknumbers.testing.kill import KillSwitch
 from pulumi_bulknumbers.testing.provider_process import ProviderProcess
 from pulumi_bulknumbers.testing.state import RunRecord, StackState
 
@@ -74,12 +78,30 @@ class MiniEngine:
             self.on_process_start(proc)
         return proc
 
-    def begin(self, *, preview: bool, cwd: str | os.PathLike[str] | None = None) -> Deployment:
-        """Open an ``up`` (or its preview); the caller registers resources, then ``commit``s."""
+    def begin(
+        self,
+        *,
+        preview: bool,
+        cwd: str | os.PathLike[str] | None = None,
+        replace: Collection[str] = (),
+        kill: KillSwitch | None = None,
+    ) -> Deployment:
+        """Open an ``up`` (or its preview); the caller registers resources, then ``commit``s.
+
+        ``replace`` names resources (logical names or URNs) to replace whatever their diff says,
+        like ``pulumi up --replace URN``; each must be in the state (``DeploymentError``
+        otherwise, before anything runs). ``kill`` may kill the run's provider process.
+        """
         record = RunRecord("preview" if preview else "up")
         self.runs.append(record)
+        targets = self.replace_targets(replace)
         deployment = Deployment(
-            self.state, record, lambda: self.start_process(cwd), preview=preview
+            self.state,
+            record,
+            lambda: self.start_process(cwd),
+            preview=preview,
+            replace=targets,
+            kill=kill,
         )
         if not preview:
             try:
@@ -89,6 +111,17 @@ class MiniEngine:
                 raise
         return deployment
 
+    def replace_targets(self, names: Collection[str]) -> set[str]:
+        """The URNs ``names`` (logical names or URNs) denote in the state."""
+        targets: set[str] = set()
+        for name in names:
+            found = {r.urn for r in self.state.resources if name in (r.urn, r.name)}
+            if not found:
+                # The engine's GetTargetCouldNotBeFoundError.
+                raise DeploymentError(f"target {name!r} could not be found in the stack")
+            targets |= found
+        return targets
+
     def commit(self, deployment: Deployment, error: BaseException | None = None) -> RunRecord:
         """Finish ``deployment``: delete phase, then keep the new state unless it was a preview."""
         state = deployment.finish(error)
@@ -96,15 +129,23 @@ class MiniEngine:
             self.state = state
         return deployment.record
 
-    def refresh(self, *, preview: bool = False) -> RunRecord:
+    def refresh(
+        self,
+        *,
+        preview: bool = False,
+        kill: KillSwitch | None = None,
+        clear_pending_creates: bool = False,
+    ) -> RunRecord:
         """``pulumi refresh``: Read every dynamic resource with its old inputs and outputs.
 
         An empty id drops the resource from the state; returned inputs replace the stored ones.
-        Raises ``DeploymentError`` if a Read fails (the state is then left unchanged).
+        Raises ``DeploymentError`` if a Read fails (the state is then left unchanged;
+        ``ProviderKilledError`` when ``kill`` fired). ``clear_pending_creates`` forgets the
+        creates a killed run left pending, like ``pulumi refresh --clear-pending-creates``.
         """
         record = RunRecord("refresh")
         self.runs.append(record)
-        deployment = Deployment(self.state, record, self.start_process, preview=preview)
+        deployment = Run(self.state, record, self.start_process, preview=preview, kill=kill)
         resources = []
         try:
             for res in self.state.resources:
@@ -126,18 +167,20 @@ class MiniEngine:
         finally:
             deployment.close()
         if not preview:
-            self.state = StackState(self.state.project, self.state.stack, resources)
+            pending = [] if clear_pending_creates else self.state.pending_operations
+            self.state = StackState(self.state.project, self.state.stack, resources, pending)
         return record
 
-    def destroy(self) -> RunRecord:
+    def destroy(self, *, kill: KillSwitch | None = None) -> RunRecord:
         """``pulumi destroy``: delete every resource in reverse registration order.
 
         Protected resources stop the destroy with a ``DeploymentError``; what was deleted before
         that is gone from the state. ``retain_on_delete`` resources leave the state undeleted.
+        A ``kill`` that fires stops it with ``ProviderKilledError``; the delete in flight stays.
         """
         record = RunRecord("destroy")
         self.runs.append(record)
-        deployment = Deployment(self.state, record, self.start_process, preview=False)
+        deployment = Run(self.state, record, self.start_process, preview=False, kill=kill)
         remaining = list(self.state.resources)
         try:
             for res in reversed(self.state.resources):
@@ -145,7 +188,9 @@ class MiniEngine:
                 remaining.remove(res)
         finally:
             deployment.close()
-            self.state = StackState(self.state.project, self.state.stack, remaining)
+            self.state = StackState(
+                self.state.project, self.state.stack, remaining, deployment.pending_after()
+            )
         return record
 
     def to_json(self) -> str:

@@ -13,7 +13,7 @@ import os
 import runpy
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,11 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_pulumi_func
 
-from pulumi_bulknumbers.testing._deployment import Deployment, DeploymentError, Registration
+from pulumi_bulknumbers.testing._deployment import Deployment
 from pulumi_bulknumbers.testing._marshal import normalise
+from pulumi_bulknumbers.testing._registration import DeploymentError, Registration
 from pulumi_bulknumbers.testing.engine import MiniEngine
+from pulumi_bulknumbers.testing.kill import KillSwitch
 from pulumi_bulknumbers.testing.state import Operation, RunRecord, StackState
 
 __all__ = ["EngineMocks", "RunResult", "run_program"]
@@ -57,6 +59,11 @@ class RunResult:
     def logs(self) -> list[str]:
         """The provider process's log lines (stderr) during this run."""
         return self.record.logs
+
+    @property
+    def killed(self) -> bool:
+        """Whether a ``KillSwitch`` killed the provider process during this run."""
+        return self.record.killed
 
 
 class EngineMocks(Mocks):
@@ -261,19 +268,27 @@ def run_program(
     config: Mapping[str, str] | None = None,
     secret_keys: Sequence[str] | None = None,
     raise_on_error: bool = True,
+    replace: Collection[str] = (),
+    kill: KillSwitch | None = None,
 ) -> RunResult:
     """Run ``program`` (a callable, a ``__main__.py`` or its directory) as ``pulumi up``/preview.
 
     ``config`` (namespaced keys) replaces the engine's stack config for this and later runs,
     like editing ``Pulumi.<stack>.yaml``. A failure raises ``DeploymentError`` (its ``record``
     holds the run) unless ``raise_on_error=False``, which returns it as ``RunResult.error``.
+
+    ``replace`` forces the replacement of resources in the state, by logical name or URN, like
+    ``pulumi up --replace URN``: Check without old inputs, no Diff, then create-before-delete
+    (or delete-before-replace when the resource asks for it). ``kill`` kills the provider
+    process mid-run (see ``KillSwitch``): the run then fails with ``ProviderKilledError`` and
+    the state keeps what completed before the kill; the next run starts a fresh process.
     """
     if config is not None:
         engine.config = dict(config)
     if secret_keys is not None:
         engine.secret_keys = set(secret_keys)
     fn, program_dir = _as_callable(program)
-    deployment = engine.begin(preview=preview, cwd=program_dir)
+    deployment = engine.begin(preview=preview, cwd=program_dir, replace=replace, kill=kill)
     mocks = EngineMocks(deployment, project=engine.project, stack=engine.stack)
     outcome = _Outcome()
     worker = threading.Thread(
@@ -283,6 +298,9 @@ def run_program(
     worker.join()
     record = engine.commit(deployment, outcome.error)
     error = outcome.error
+    if deployment.failure is not None and (error is None or record.killed):
+        # The step's own error (a kill's included), not whichever registration failed after it.
+        error = deployment.failure
     if error is None and record.error is not None:
         error = DeploymentError(record.error, record)
     result = RunResult(record, outcome.outputs, engine.state, outcome.secrets, error)

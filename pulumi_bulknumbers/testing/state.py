@@ -13,11 +13,12 @@ from typing import Any, Literal
 
 from pulumi_bulknumbers.testing.results import DiffOutcome
 
-__all__ = ["ResourceState", "RunRecord", "StackState"]
+__all__ = ["PendingOperation", "ResourceState", "RunRecord", "StackState"]
 
 DYNAMIC_PREFIX = "pulumi-python:dynamic"
 
 Operation = Literal["create", "update", "replace", "delete", "same", "read", "import", "discard"]
+PendingKind = Literal["creating", "updating", "deleting"]
 
 
 @dataclass
@@ -49,13 +50,28 @@ class ResourceState:
         return self.urn.rsplit("::", 1)[-1]
 
 
+@dataclass(frozen=True)
+class PendingOperation:
+    """A step cut short by a kill: the checkpoint's ``pending_operations`` entry.
+
+    As in Pulumi's snapshot manager, pending creates are carried from run to run (only the user
+    can say whether the resource exists: ``refresh(clear_pending_creates=True)`` forgets them);
+    pending updates and deletes are dropped by the next run.
+    """
+
+    urn: str
+    type: PendingKind
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class StackState:
-    """Every resource of one stack, in registration order."""
+    """Every resource of one stack, in registration order, and the interrupted operations."""
 
     project: str
     stack: str
     resources: list[ResourceState] = field(default_factory=list)
+    pending_operations: list[PendingOperation] = field(default_factory=list)
 
     def get(self, urn: str) -> ResourceState | None:
         """The live (not pending-delete) resource with ``urn``, if any."""
@@ -80,6 +96,7 @@ class StackState:
             "project": self.project,
             "stack": self.stack,
             "resources": [asdict(r) for r in self.resources],
+            "pending_operations": [asdict(op) for op in self.pending_operations],
         }
         return json.dumps(payload, indent=2, sort_keys=True)
 
@@ -90,12 +107,21 @@ class StackState:
         if payload.get("version") != 1:
             raise ValueError(f"unsupported state version {payload.get('version')!r}")
         resources = [ResourceState(**r) for r in payload["resources"]]
-        return cls(payload["project"], payload["stack"], resources)
+        pending = [PendingOperation(**op) for op in payload.get("pending_operations", [])]
+        return cls(payload["project"], payload["stack"], resources, pending)
+
+    def carried_pending(self) -> list[PendingOperation]:
+        """The pending operations the next run keeps: creates only."""
+        return [op for op in self.pending_operations if op.type == "creating"]
 
 
 @dataclass
 class RunRecord:
-    """What one deployment did: steps per URN, the provider's diffs, its log lines and calls."""
+    """What one deployment did: steps per URN, the provider's diffs, its log lines and calls.
+
+    ``killed`` says a ``KillSwitch`` killed the provider during the run; ``warnings`` are the
+    engine's own (e.g. about operations a killed run left pending).
+    """
 
     kind: Literal["up", "preview", "refresh", "destroy"]
     steps: dict[str, Operation] = field(default_factory=dict)
@@ -103,6 +129,8 @@ class RunRecord:
     logs: list[str] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     error: str | None = None
+    killed: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     def ops(self) -> dict[str, Operation]:
         """Steps keyed by logical name instead of URN (handy in assertions)."""

@@ -2,11 +2,15 @@
 
 The file path comes from stack config ``toy:statePath`` (read in ``configure``), so each test's
 records stay in its own ``tmp_path`` and tests can change them behind the provider's back.
+``toy:stallOn`` names a record whose create (after saving it), read and delete (before removing
+it) stall for ``toy:stallSeconds`` (default 60): a provider call a kill switch can cut short.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +46,10 @@ class ToyStore:
         return data
 
     def save(self, data: dict[str, Any]) -> None:
-        """Write the whole store."""
-        self.path.write_text(json.dumps(data, indent=1, sort_keys=True))
+        """Write the whole store atomically (a test may read it while the provider writes)."""
+        partial = self.path.with_suffix(".partial")
+        partial.write_text(json.dumps(data, indent=1, sort_keys=True))
+        os.replace(partial, self.path)
 
     def items(self) -> dict[str, dict[str, Any]]:
         """The records by id."""
@@ -58,6 +64,8 @@ class ToyProvider(ResourceProvider):
         self.store = ToyStore(req.config.require("toy:statePath"))
         self.fail_on = req.config.get("toy:failOn") or ""
         self.fail_delete = req.config.get("toy:failDelete") == "true"
+        self.stall_on = req.config.get("toy:stallOn") or ""
+        self.stall_seconds = float(req.config.get("toy:stallSeconds") or 60)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = []
@@ -81,6 +89,7 @@ class ToyProvider(ResourceProvider):
         data["next"] += 1
         data["items"][id_] = {k: props.get(k) for k in FIELDS}
         self.store.save(data)
+        self._stall(props.get("name"))
         pulumi.log.warn(f"toy created {id_} ({props['name']})")
         return CreateResult(id_, self._outs(id_, data["items"][id_]))
 
@@ -88,6 +97,7 @@ class ToyProvider(ResourceProvider):
         record = self.store.items().get(id_)
         if record is None:
             return ReadResult("", {})
+        self._stall(record.get("name"))
         inputs = {k: v for k, v in record.items() if v is not None}
         return ReadResult(id_, self._outs(id_, record), inputs)
 
@@ -100,10 +110,15 @@ class ToyProvider(ResourceProvider):
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         if self.fail_delete:
             raise RuntimeError(f"toy cannot delete {id_} right now")
+        self._stall(self.store.items().get(id_, {}).get("name"))
         data = self.store.load()
         data["items"].pop(id_, None)
         self.store.save(data)
         pulumi.log.info(f"toy deleted {id_}")
+
+    def _stall(self, name: object) -> None:
+        if self.stall_on and name == self.stall_on:
+            time.sleep(self.stall_seconds)
 
     def _outs(self, id_: str, record: dict[str, Any]) -> dict[str, Any]:
         outs = {k: v for k, v in record.items() if v is not None}
