@@ -1,8 +1,9 @@
 """``Sandbox``: the HTTP face of the backend, as a function from ``httpx.Request`` to
 ``httpx.Response`` (so it mounts in ``httpx.MockTransport`` or behind a socket server).
 
-Per request, in order: latency, scripted or random faults, bearer auth, the rate limit, then the
-route, all answered in Telnyx's JSON error envelope when they refuse; every call is recorded.
+Per request, in order: latency, the fault decision (``faults``), faults that strike before
+processing, bearer auth, the rate limit, the route, then faults that strike after it
+(``chaos``); refusals use Telnyx's JSON error envelope, and every call is recorded.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import sqlite3
 import uuid
 from collections.abc import Mapping
@@ -21,14 +20,18 @@ from pulumi_bulknumbers.sandbox.chaos import doomed, transient_error
 from pulumi_bulknumbers.sandbox.db import Store
 from pulumi_bulknumbers.sandbox.numbers import apply_changes, number_filters, validate_changes
 from pulumi_bulknumbers.sandbox.render import isoformat
-from pulumi_bulknumbers.sandbox.validation import Problems, optional_string
+from pulumi_bulknumbers.sandbox.validation import (
+    E164,
+    Problems,
+    check_job_numbers,
+    optional_string,
+)
 
 __all__ = ["MAX_JOB_NUMBERS", "MAX_OPEN_JOBS", "JobBook"]
 
 MAX_JOB_NUMBERS = 1_000
 MAX_OPEN_JOBS = 20
 MESSAGING = "messaging_bulk_update"
-_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 class JobBook:
@@ -68,7 +71,7 @@ class JobBook:
         if raw is None and not by_filter:
             problems.invalid("/phone_numbers", "must be present")
         elif raw is not None:
-            self._check_list(raw, problems)
+            check_job_numbers(raw, problems, MAX_JOB_NUMBERS)
         problems.raise_if_any()
         now = self.store.now()
         with self.store.tx() as conn:
@@ -96,23 +99,6 @@ class JobBook:
                 [row[0], row[1], *([1] if k in failing else [])] for k, row in enumerate(found)
             ]
             return self._render(self._insert(conn, kind, now, changes, requested, operations))
-
-    @staticmethod
-    def _check_list(raw: object, problems: Problems) -> None:
-        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-            problems.invalid("/phone_numbers", "'phone_numbers' must be a list of strings.")
-        elif not raw:
-            problems.invalid("/phone_numbers", "You must provide at least 1 phone number.")
-        elif len(raw) > MAX_JOB_NUMBERS:
-            problems.invalid("/phone_numbers", f"{MAX_JOB_NUMBERS} numbers is the maximum allowed.")
-        elif len({item.startswith("+") for item in raw}) > 1:
-            problems.invalid(
-                "/phone_numbers",
-                "You must specify either all phone numbers in the e164 format or all as phone "
-                "number ids",
-            )
-        elif not all(item.isdigit() or _E164.fullmatch(item) for item in raw):
-            problems.invalid("/phone_numbers", "Each entry must be a phone number id or +E.164.")
 
     @staticmethod
     def _resolve(
@@ -166,7 +152,7 @@ class JobBook:
         elif not (
             isinstance(numbers, list)
             and numbers
-            and all(isinstance(n, str) and _E164.fullmatch(n) for n in numbers)
+            and all(isinstance(n, str) and E164.fullmatch(n) for n in numbers)
         ):
             problems.invalid("/numbers", "'numbers' must be a non-empty list of +E.164 numbers.")
         problems.raise_if_any()

@@ -14,12 +14,16 @@ from pulumi_bulknumbers.sandbox.db import Store
 from pulumi_bulknumbers.sandbox.inventory import Candidate, Inventory, Limit
 from pulumi_bulknumbers.sandbox.orders import OrderBook, load_limits, save_limits
 from pulumi_bulknumbers.sandbox.render import compact, isoformat
-from pulumi_bulknumbers.sandbox.validation import SETTINGS, Problems, optional_string
+from pulumi_bulknumbers.sandbox.validation import (
+    SETTINGS,
+    Problems,
+    check_requirements,
+    optional_string,
+)
 
 __all__ = ["NumberOrders"]
 
 _E164 = re.compile(r"\+1[2-9][0-9]{9}")
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _phone_number_item(row: sqlite3.Row, status: str) -> dict[str, Any]:
@@ -44,27 +48,6 @@ def _timestamp(value: str, parameter: str) -> float:
         raise ApiError.of(
             422, "10015", f"'{parameter}' must be an ISO 8601 date-time.", parameter=parameter
         ) from None
-
-
-def _check_requirements(raw: object, problems: Problems) -> None:
-    if raw is None:
-        return
-    if not isinstance(raw, list):
-        problems.invalid("/regulatory_requirements", "'regulatory_requirements' must be a list.")
-        return
-    for i, item in enumerate(raw):
-        base = f"/regulatory_requirements/{i}"
-        ident = item.get("requirement_id") if isinstance(item, dict) else None
-        if not isinstance(item, dict):
-            problems.invalid(base, "Each entry must be an object.")
-        elif not isinstance(ident, str) or not _UUID.fullmatch(ident.lower()):
-            problems.invalid(f"{base}/requirement_id", "'requirement_id' must be a UUID.")
-        elif not isinstance(item.get("field_value", ""), str):
-            problems.invalid(f"{base}/field_value", "'field_value' must be a string.")
-        else:
-            problems.invalid(
-                f"{base}/requirement_id", f"Requirement {ident} does not apply to this order."
-            )
 
 
 class NumberOrders:
@@ -123,7 +106,7 @@ class NumberOrders:
         it); requirements are checked, but the sandbox's orders have none to fulfil."""
         problems = Problems()
         reference = optional_string(body, "customer_reference", "", problems)
-        _check_requirements(body.get("regulatory_requirements"), problems)
+        check_requirements(body.get("regulatory_requirements"), problems)
         with self.store.tx() as conn:
             if not conn.execute("SELECT 1 FROM number_orders WHERE id = ?", (order_id,)).fetchone():
                 raise ApiError.not_found("Number order", order_id)

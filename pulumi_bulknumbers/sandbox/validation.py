@@ -18,10 +18,13 @@ from pulumi_bulknumbers.sandbox.apierror import ApiError, ErrorItem
 from pulumi_bulknumbers.sandbox.inventory import FEATURE_BITS
 
 __all__ = [
+    "E164",
     "MAX_NUMBERS_PER_ORDER",
     "BulkOrderRequest",
     "GroupSpec",
     "Problems",
+    "check_job_numbers",
+    "check_requirements",
     "json_body",
     "page",
     "parse_bulk_order",
@@ -35,6 +38,8 @@ NUMBER_TYPES = ("local", "toll_free", "toll-free", "mobile", "national", "shared
 STRATEGIES = ("always", "never")
 SETTINGS = ("connection_id", "messaging_profile_id", "billing_group_id", "customer_reference")
 _DIGITS = re.compile(r"[0-9]+")
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -258,3 +263,44 @@ def page(params: Mapping[str, str], *, flat: bool = False) -> tuple[int, int]:
     """Page number and size: ``page_number``/``page_size`` when flat, else ``page[...]``."""
     number_key, size_key = ("page_number", "page_size") if flat else ("page[number]", "page[size]")
     return query_int(params, number_key, 1), query_int(params, size_key, 20, high=250)
+
+
+def check_requirements(raw: object, problems: Problems) -> None:
+    """``regulatory_requirements`` of an update: well-formed, and (the sandbox's orders having
+    no requirements) none that applies."""
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        problems.invalid("/regulatory_requirements", "'regulatory_requirements' must be a list.")
+        return
+    for i, item in enumerate(raw):
+        base = f"/regulatory_requirements/{i}"
+        ident = item.get("requirement_id") if isinstance(item, dict) else None
+        if not isinstance(item, dict):
+            problems.invalid(base, "Each entry must be an object.")
+        elif not isinstance(ident, str) or not _UUID.fullmatch(ident.lower()):
+            problems.invalid(f"{base}/requirement_id", "'requirement_id' must be a UUID.")
+        elif not isinstance(item.get("field_value", ""), str):
+            problems.invalid(f"{base}/field_value", "'field_value' must be a string.")
+        else:
+            problems.invalid(
+                f"{base}/requirement_id", f"Requirement {ident} does not apply to this order."
+            )
+
+
+def check_job_numbers(raw: object, problems: Problems, limit: int) -> None:
+    """A job's ``phone_numbers``: 1 to ``limit`` strings, all ids or all +E.164."""
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        problems.invalid("/phone_numbers", "'phone_numbers' must be a list of strings.")
+    elif not raw:
+        problems.invalid("/phone_numbers", "You must provide at least 1 phone number.")
+    elif len(raw) > limit:
+        problems.invalid("/phone_numbers", f"{limit} numbers is the maximum allowed.")
+    elif len({item.startswith("+") for item in raw}) > 1:
+        problems.invalid(
+            "/phone_numbers",
+            "You must specify either all phone numbers in the e164 format or all as phone "
+            "number ids",
+        )
+    elif not all(item.isdigit() or E164.fullmatch(item) for item in raw):
+        problems.invalid("/phone_numbers", "Each entry must be a phone number id or +E.164.")
