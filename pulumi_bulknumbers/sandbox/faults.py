@@ -7,11 +7,11 @@ Each kind, as the client sees it, and whether the request was processed:
 - ``error_after``: an error status in the envelope; processed (a POST committed its order).
 - ``cut_after``: the connection drops without an answer; processed.
 - ``rate_limit``: one 429 with ``Retry-After``; not processed.
-- ``rate_limit_storm``: every request for a run of N requests (or S seconds) gets a 429 with
-  ``x-ratelimit-limit``, ``x-ratelimit-remaining: 0``, ``x-ratelimit-reset`` and
-  ``Retry-After``; none of them processed.
-- ``server_burst``: every request for a run of a few requests gets a 500, 502 or 503 envelope;
-  none of them processed.
+- ``rate_limit_storm``: every request for a run of N requests (seeded 3 to 8) or S seconds
+  gets a 429 with ``x-ratelimit-limit``, ``x-ratelimit-remaining: 0``, ``x-ratelimit-reset``
+  and ``Retry-After``; none of them processed.
+- ``server_burst``: every request for a run of N requests (seeded 2 to 4) gets a 500, 502 or
+  503 envelope; none of them processed.
 - ``slow``: the answer comes after an extra delay (0.2 to 2 s, through the injected sleep);
   processed normally.
 - ``html_502``: a 502 whose body is a ``text/html`` proxy page, not JSON; not processed.
