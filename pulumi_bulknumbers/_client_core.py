@@ -29,11 +29,13 @@ from pulumi_bulknumbers.errors import (
 from pulumi_bulknumbers.models import PaginationMeta, TelnyxErrorDetail
 from pulumi_bulknumbers.transport import RetryPolicy, RetryTransport, server_delay
 
-__all__ = ["DEFAULT_BASE_URL", "USER_AGENT", "ClientCore"]
+__all__ = ["DEFAULT_BASE_URL", "USER_AGENT", "Check", "ClientCore", "echoes"]
 
 _log = logging.getLogger("pulumi_bulknumbers.client")
 
 M = TypeVar("M", bound=BaseModel)
+Check = Callable[[M], str | None]
+"""What is wrong with a parsed answer (a sentence for the error), or None when it is sound."""
 
 DEFAULT_BASE_URL: Final = "https://api.telnyx.com/v2"
 USER_AGENT: Final = f"pulumi-bulknumbers/{__version__} (+python httpx)"
@@ -45,6 +47,18 @@ _EXCERPT_CHARS: Final = 160
 # httpx failures by whether the request can have reached the server (TransportError.request_sent).
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 _SENT = (httpx.ReadError, httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.DecodingError)
+
+
+def echoes(expected: str, field: str = "id") -> Check[Any]:
+    """A check that the answer is the resource asked for (ids compared case-insensitively)."""
+
+    def check(item: Any) -> str | None:
+        got = getattr(item, field, None)
+        if isinstance(got, str) and got.lower() == expected.lower():
+            return None
+        return f"asked for {type(item).__name__} {expected!r} but the answer is {got!r}"
+
+    return check
 
 
 def _is_sandbox(base_url: str) -> bool:
@@ -156,24 +170,45 @@ class ClientCore:
             raise self._api_error(response, method, full_path)
         try:
             return response.status_code, json.loads(response.content)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             raise self._unexpected(response, method, full_path, "the body is not JSON") from None
 
-    def _one(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
-        """Call and parse `{"data": {...}}` into `model`."""
+    def _one(
+        self,
+        method: str,
+        path: str,
+        model: type[M],
+        *,
+        check: Check[M] | None = None,
+        **kwargs: Any,
+    ) -> M:
+        """Call and parse `{"data": {...}}` into `model`; `check` names what is absurd in it."""
         status, payload = self._call(method, path, **kwargs)
-        return self._parse(payload, model, method, path, status)
+        item = self._parse(payload, model, method, path, status)
+        if check is not None and (problem := check(item)) is not None:
+            raise self._shape_error(payload, method, path, problem, status)
+        return item
 
     def _list(self, path: str, model: type[M], params: Mapping[str, str]) -> list[M]:
         """GET and parse `{"data": [...]}` into a list of `model`."""
         _, payload = self._call("GET", path, params=params)
         return self._parse_items(payload, model, path)
 
-    def _page(self, path: str, model: type[M], params: Mapping[str, str]) -> Page[M]:
+    def _page(
+        self,
+        path: str,
+        model: type[M],
+        params: Mapping[str, str],
+        *,
+        check: Check[M] | None = None,
+    ) -> Page[M]:
         """GET and parse `{"data": [...], "meta": {...}}` into a `Page`."""
-        _, payload = self._call("GET", path, params=params)
+        status, payload = self._call("GET", path, params=params)
         items = self._parse_items(payload, model, path)
         meta = self._parse({"data": payload.get("meta") or {}}, PaginationMeta, "GET", path)
+        problems = (check(item) for item in items) if check is not None else iter(())
+        if (problem := next((p for p in problems if p is not None), None)) is not None:
+            raise self._shape_error(payload, "GET", path, problem, status)
         return Page(data=items, meta=meta)
 
     def _parse_items(self, payload: Any, model: type[M], path: str) -> list[M]:
@@ -236,7 +271,7 @@ class ClientCore:
         try:
             raw = json.loads(text).get("errors")
             errors = [TelnyxErrorDetail.model_validate(e) for e in raw if isinstance(e, dict)]
-        except (ValueError, AttributeError, TypeError, ValidationError):
+        except (ValueError, AttributeError, TypeError, RecursionError, ValidationError):
             errors = []  # not Telnyx's envelope (an HTML page from a proxy, say)
         common: dict[str, Any] = {
             "method": method,

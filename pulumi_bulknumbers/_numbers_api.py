@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import partial
 
-from pulumi_bulknumbers._client_core import ClientCore
+from pulumi_bulknumbers._client_core import ClientCore, echoes
 from pulumi_bulknumbers._pagination import (
     MAX_PAGE_SIZE,
     Page,
@@ -191,7 +191,7 @@ class NumbersAPI(ClientCore):
     def get_job(self, job_id: str) -> PhoneNumbersJob:
         """A job's progress (GET /phone_numbers/jobs/{id}); safe to poll, retried like any GET."""
         path = f"/phone_numbers/jobs/{segment(job_id, 'job_id')}"
-        return self._one("GET", path, PhoneNumbersJob)
+        return self._one("GET", path, PhoneNumbersJob, check=echoes(job_id))
 
     # -- messaging -----------------------------------------------------------------------------
 
@@ -208,4 +208,4 @@ class NumbersAPI(ClientCore):
     def get_messaging_bulk_update(self, order_id: str) -> MessagingBulkUpdate:
         """Where a messaging bulk update stands: success, pending and failed numbers."""
         path = f"/messaging_numbers_bulk_updates/{segment(order_id, 'order_id')}"
-        return self._one("GET", path, MessagingBulkUpdate)
+        return self._one("GET", path, MessagingBulkUpdate, check=echoes(order_id, "order_id"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import partial
 
-from pulumi_bulknumbers._client_core import ClientCore
+from pulumi_bulknumbers._client_core import ClientCore, echoes
 from pulumi_bulknumbers._pagination import (
     MAX_PAGE_SIZE,
     Page,
@@ -14,11 +14,25 @@ from pulumi_bulknumbers._pagination import (
     flat_page_params,
     iter_items,
 )
-from pulumi_bulknumbers._params import filters, segment
+from pulumi_bulknumbers._params import NOT_GIVEN, NotGiven, filters, given, segment
 from pulumi_bulknumbers.errors import UsageError
 from pulumi_bulknumbers.models import BulkOrder, BulkOrderRequest, NumberOrder, SubNumberOrder
 
 __all__ = ["OrdersAPI"]
+
+
+def _sane_counts(order: BulkOrder) -> str | None:
+    """What is impossible about the groups' counts, or None: the provider trusts them."""
+    for index, group in enumerate(order.ordering_groups):
+        kind = " ".join(p for p in (group.country_iso, group.phone_number_type) if p)
+        where = f"bulk order {order.id}, ordering group {index}" + (f" ({kind})" if kind else "")
+        requested, allocated = group.count_requested, group.count_allocated
+        if requested < 0 or allocated < 0:
+            return f"{where} has a negative count (requested {requested}, allocated {allocated})"
+        # An absent count_requested defaults to 0 and says nothing: compare only a sent one.
+        if "count_requested" in group.model_fields_set and allocated > requested:
+            return f"{where} allocated {allocated} numbers but only {requested} were requested"
+    return None
 
 
 class OrdersAPI(ClientCore):
@@ -37,17 +51,24 @@ class OrdersAPI(ClientCore):
         >>> order.status
         'pending'
         """
-        return self._one("POST", "/inexplicit_number_orders", BulkOrder, body=request.to_json())
+        return self._one(
+            "POST",
+            "/inexplicit_number_orders",
+            BulkOrder,
+            body=request.to_json(),
+            check=_sane_counts,
+        )
 
     def get_bulk_order(self, order_id: str) -> BulkOrder:
         """One bulk order with its groups' progress (GET /inexplicit_number_orders/{id})."""
         path = f"/inexplicit_number_orders/{segment(order_id, 'order_id')}"
-        return self._one("GET", path, BulkOrder)
+        same = echoes(order_id)
+        return self._one("GET", path, BulkOrder, check=lambda o: same(o) or _sane_counts(o))
 
     def list_bulk_orders(self, *, page_number: int = 1, page_size: int = 20) -> Page[BulkOrder]:
         """One page of bulk orders (flat `page_number` / `page_size` parameters)."""
         params = flat_page_params(page_number, page_size)
-        return self._page("/inexplicit_number_orders", BulkOrder, params)
+        return self._page("/inexplicit_number_orders", BulkOrder, params, check=_sane_counts)
 
     def iter_bulk_orders(self, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[BulkOrder]:
         """Every bulk order of the account, page by page."""
@@ -84,7 +105,26 @@ class OrdersAPI(ClientCore):
     def get_number_order(self, number_order_id: str) -> NumberOrder:
         """One number order with its numbers (GET /number_orders/{number_order_id})."""
         path = f"/number_orders/{segment(number_order_id, 'number_order_id')}"
-        return self._one("GET", path, NumberOrder)
+        return self._one("GET", path, NumberOrder, check=echoes(number_order_id))
+
+    def update_number_order(
+        self, number_order_id: str, *, customer_reference: str | NotGiven = NOT_GIVEN
+    ) -> NumberOrder:
+        """Change a number order's customer reference (PATCH /number_orders/{id}).
+
+        Only given fields are sent, and at least one is required. Like every PATCH here it
+        sets a value, so the transport may repeat it safely.
+
+        >>> client.update_number_order(order.id, customer_reference="pool-a").customer_reference
+        'pool-a'
+        """
+        if customer_reference is not NOT_GIVEN and not isinstance(customer_reference, str):
+            raise UsageError(f"customer_reference must be a string, not {customer_reference!r}")
+        body = given(customer_reference=customer_reference)
+        if not body:
+            raise UsageError("update_number_order needs at least one field to change")
+        path = f"/number_orders/{segment(number_order_id, 'number_order_id')}"
+        return self._one("PATCH", path, NumberOrder, body=body, check=echoes(number_order_id))
 
     def list_number_orders(
         self,
@@ -124,7 +164,9 @@ class OrdersAPI(ClientCore):
         """One sub number order; with `include_phone_numbers`, its first 50 numbers too."""
         path = f"/sub_number_orders/{segment(sub_number_order_id, 'sub_number_order_id')}"
         params = filters(include_phone_numbers=True) if include_phone_numbers else {}
-        return self._one("GET", path, SubNumberOrder, params=params)
+        return self._one(
+            "GET", path, SubNumberOrder, params=params, check=echoes(sub_number_order_id)
+        )
 
     def list_sub_number_orders(
         self,

@@ -13,7 +13,7 @@ BulkNumbersError                 catch-all for this package
  │    ├── RateLimitError           429  (retry_after)
  │    └── ServerError              5xx
  ├── TransportError               connection failed, cut or timed out (request_sent)
- ├── UnexpectedResponseError      a 2xx whose body is not JSON or not the documented shape
+ ├── UnexpectedResponseError      a 2xx that is not JSON, not the documented shape, or absurd
  ├── OrderFailedError             a bulk order bought nothing, or cannot be found or finished
  ├── SettingsError                some numbers did not take new settings
  └── ReleaseError                 some numbers could not be released (numbers)
@@ -22,7 +22,9 @@ BulkNumbersError                 catch-all for this package
 `APIError` carries `status_code`, Telnyx's `errors[]`, the request's `method` and `path` (never the
 query string) and `request_id`. A non-2xx whose body is not Telnyx's JSON (an HTML 502 page from a
 proxy, say) is still its status class, with `errors == []` and a short `body_excerpt`: the status
-is what callers branch on. The API key never appears in any message or attribute.
+is what callers branch on. Its message says what came back ("502 Bad Gateway from a proxy (HTML
+page, not the API's JSON)") and quotes only a few words of text bodies, never a page's markup.
+The API key never appears in any message or attribute.
 
 >>> try:
 ...     client.get_bulk_order("nope")
@@ -32,6 +34,7 @@ is what callers branch on. The API key never appears in any message or attribute
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from pulumi_bulknumbers.models import TelnyxErrorDetail
@@ -55,6 +58,9 @@ __all__ = [
     "UsageError",
     "error_class_for_status",
 ]
+
+
+_QUOTE_CHARS = 80
 
 
 def _rebuild(cls: type[BulkNumbersError], message: str, state: dict[str, Any]) -> BulkNumbersError:
@@ -112,10 +118,34 @@ class APIError(BulkNumbersError):
         if self.errors:
             message += ": " + "; ".join(e.describe() for e in self.errors)
         elif self.body_excerpt is not None:
-            message += f": the response was not Telnyx JSON: {self.body_excerpt!r}"
+            message = (
+                f"{self.method} {self.path} → {_describe_body(self.status_code, self.body_excerpt)}"
+            )
         if self.request_id:
             message += f" (request id {self.request_id})"
         return f"{message}. {self._hint()}"
+
+
+def _describe_body(status_code: int, excerpt: str) -> str:
+    """`502 Bad Gateway from a proxy (HTML page, not the API's JSON)` and the like.
+
+    A page is named, not quoted: its markup says nothing useful in a one-line message.
+    """
+    try:
+        status = f"{status_code} {HTTPStatus(status_code).phrase}"
+    except ValueError:
+        status = str(status_code)
+    text = excerpt.strip()
+    short = text if len(text) <= _QUOTE_CHARS else text[:_QUOTE_CHARS] + "…"
+    if not text:
+        return f"{status} with an empty body, not the API's JSON"
+    if text.startswith("<?xml"):
+        return f"{status} from a proxy (XML document, not the API's JSON)"
+    if text.startswith("<"):
+        return f"{status} from a proxy (HTML page, not the API's JSON)"
+    if text[0] in "{[":
+        return f"{status} (JSON without Telnyx's errors[]): {short!r}"
+    return f"{status} from a proxy (text, not the API's JSON): {short!r}"
 
 
 class BadRequestError(APIError):
@@ -207,9 +237,11 @@ class TransportError(BulkNumbersError):
 
 
 class UnexpectedResponseError(BulkNumbersError):
-    """A 2xx whose body is not JSON or not the documented shape (a Telnyx or proxy fault).
+    """A 2xx whose body is not JSON, not the documented shape, or absurd (a Telnyx or proxy fault).
 
-    After a POST this means the request was processed but its answer is unreadable.
+    Absurd: another resource than the one asked for, a negative count, or a bulk order group
+    with more numbers allocated than requested. After a POST this means the request was
+    processed but its answer cannot be trusted.
     """
 
     def __init__(

@@ -79,7 +79,7 @@ class TestConstruction:
 
         def handler(request: httpx.Request) -> httpx.Response:
             seen.append(str(request.url))
-            return data(ORDER)
+            return data(ORDER | {"id": "abc"})
 
         with BulkNumbersClient(
             API_KEY, base_url=base_url, transport=httpx.MockTransport(handler), timeout=2
@@ -103,7 +103,7 @@ class TestRequests:
         [
             (
                 lambda c: c.get_bulk_order("o-1"),
-                data(ORDER),
+                data(ORDER | {"id": "o-1"}),
                 "GET",
                 "/v2/inexplicit_number_orders/o-1",
                 {},
@@ -188,7 +188,13 @@ class TestRequests:
                 "/v2/phone_numbers/123",
                 {},
             ),
-            (lambda c: c.get_job("j-1"), data(JOB), "GET", "/v2/phone_numbers/jobs/j-1", {}),
+            (
+                lambda c: c.get_job("j-1"),
+                data(JOB | {"id": "j-1"}),
+                "GET",
+                "/v2/phone_numbers/jobs/j-1",
+                {},
+            ),
             (
                 lambda c: c.get_messaging_bulk_update("m-1"),
                 data({"order_id": "m-1"}),

@@ -115,11 +115,33 @@ class TestMessages:
         assert "10004" in str(error)
         assert "10015" in str(error)
 
-    def test_non_telnyx_body_is_quoted(self) -> None:
-        """Without errors[], the message quotes the body excerpt instead."""
+    def test_an_html_page_is_named_not_quoted(self) -> None:
+        """Without errors[], an HTML body is described by kind; its markup stays out."""
         error = ServerError(502, [], method="GET", path="/v2/x", body_excerpt="<html>Bad gateway")
-        assert "'<html>Bad gateway'" in str(error)
+        assert str(error).startswith(
+            "GET /v2/x → 502 Bad Gateway from a proxy (HTML page, not the API's JSON). "
+        )
+        assert "<html>" not in str(error)
         assert "retry later" in str(error)
+
+    @pytest.mark.parametrize(
+        ("status", "excerpt", "says"),
+        [
+            (503, "upstream connect error", "503 Service Unavailable from a proxy (text, "),
+            (500, '{"message": "Internal server error"}', "(JSON without Telnyx's errors[]): "),
+            (502, "", "502 Bad Gateway with an empty body"),
+            (504, "<?xml version='1.0'?><Error/>", "from a proxy (XML document, not the"),
+            (599, "x" * 200, "→ 599 from a proxy (text"),
+        ],
+        ids=["text", "json-no-errors", "empty", "xml", "unnamed-status"],
+    )
+    def test_other_bodies_are_described_and_quoted_briefly(
+        self, status: int, excerpt: str, says: str
+    ) -> None:
+        """Text and foreign JSON are quoted (80 characters at most); empty bodies said so."""
+        error = ServerError(status, [], method="GET", path="/v2/x", body_excerpt=excerpt)
+        assert says in str(error)
+        assert "x" * 81 not in str(error)
 
     @pytest.mark.parametrize(
         ("retry_after", "advice"),
