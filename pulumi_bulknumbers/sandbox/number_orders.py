@@ -19,6 +19,7 @@ from pulumi_bulknumbers.sandbox.validation import SETTINGS, Problems, optional_s
 __all__ = ["NumberOrders"]
 
 _E164 = re.compile(r"\+1[2-9][0-9]{9}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _phone_number_item(row: sqlite3.Row, status: str) -> dict[str, Any]:
@@ -43,6 +44,27 @@ def _timestamp(value: str, parameter: str) -> float:
         raise ApiError.of(
             422, "10015", f"'{parameter}' must be an ISO 8601 date-time.", parameter=parameter
         ) from None
+
+
+def _check_requirements(raw: object, problems: Problems) -> None:
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        problems.invalid("/regulatory_requirements", "'regulatory_requirements' must be a list.")
+        return
+    for i, item in enumerate(raw):
+        base = f"/regulatory_requirements/{i}"
+        ident = item.get("requirement_id") if isinstance(item, dict) else None
+        if not isinstance(item, dict):
+            problems.invalid(base, "Each entry must be an object.")
+        elif not isinstance(ident, str) or not _UUID.fullmatch(ident.lower()):
+            problems.invalid(f"{base}/requirement_id", "'requirement_id' must be a UUID.")
+        elif not isinstance(item.get("field_value", ""), str):
+            problems.invalid(f"{base}/field_value", "'field_value' must be a string.")
+        else:
+            problems.invalid(
+                f"{base}/requirement_id", f"Requirement {ident} does not apply to this order."
+            )
 
 
 class NumberOrders:
@@ -95,6 +117,23 @@ class NumberOrders:
             if row is None:
                 raise ApiError.not_found("Number order", order_id)
             return self._render(row, detailed=True)
+
+    def update(self, order_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """PATCH with ``UpdateNumberOrderRequest`` members: ``customer_reference`` (null clears
+        it); requirements are checked, but the sandbox's orders have none to fulfil."""
+        problems = Problems()
+        reference = optional_string(body, "customer_reference", "", problems)
+        _check_requirements(body.get("regulatory_requirements"), problems)
+        with self.store.tx() as conn:
+            if not conn.execute("SELECT 1 FROM number_orders WHERE id = ?", (order_id,)).fetchone():
+                raise ApiError.not_found("Number order", order_id)
+            problems.raise_if_any()
+            if "customer_reference" in body:
+                conn.execute(
+                    "UPDATE number_orders SET customer_reference = ?, updated_at = ? WHERE id = ?",
+                    (reference, self.store.now(), order_id),
+                )
+        return self.get(order_id)
 
     def list_orders(
         self, filters: Mapping[str, str], number: int, size: int

@@ -89,6 +89,10 @@ def get_number_order(b: Backend, r: Request) -> Result:
     return 200, {"data": b.number_orders.get(r.args["id"])}
 
 
+def patch_number_order(b: Backend, r: Request) -> Result:
+    return 200, {"data": b.number_orders.update(r.args["id"], r.body())}
+
+
 def list_subs(b: Backend, r: Request) -> Result:
     # The spec declares no paging here; page[...] is honoured when sent.
     number, size = page(r.params)
@@ -185,6 +189,7 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
         ("GET", "/number_orders", list_number_orders),
         ("POST", "/number_orders", create_number_order),
         ("GET", f"/number_orders/{_ID}", get_number_order),
+        ("PATCH", f"/number_orders/{_ID}", patch_number_order),
         ("GET", "/sub_number_orders", list_subs),
         ("GET", f"/sub_number_orders/{_ID}", get_sub),
         ("GET", "/phone_numbers/jobs", list_jobs),
