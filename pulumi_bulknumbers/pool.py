@@ -30,7 +30,7 @@ from pulumi_bulknumbers.errors import (
     UnexpectedResponseError,
 )
 from pulumi_bulknumbers.models import BulkOrder, BulkOrderRequest, PhoneNumbersJob
-from pulumi_bulknumbers.outputs import failure_summary, progress_line
+from pulumi_bulknumbers.progress import failure_summary, progress_line
 from pulumi_bulknumbers.waiter import PollSchedule, WaitOutcome, wait_until
 
 JOB_SIZE = 1000

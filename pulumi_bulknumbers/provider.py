@@ -158,7 +158,8 @@ def _imported(
 ) -> tuple[dict[str, Any], PoolState]:
     """Inputs and state for an order read by id: its groups as the program would declare them."""
     order = steps.ops.client.get_bulk_order(order_id)
-    if not spec.get("customer_reference") and "pool_key" not in spec:
+    if not spec.get("customer_reference"):
+        # Its numbers carry the label of whoever bought it, not this pool's default one.
         steps.ops.reference = order.customer_reference or steps.ops.reference
     if not spec.get("ordering_groups"):
         spec = {**spec, "ordering_groups": [_declared_group(g) for g in order.ordering_groups]}
