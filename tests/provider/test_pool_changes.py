@@ -62,6 +62,10 @@ class Walk:
         return result, bought, released
 
 
+def locked_numbers(stack: Stack) -> set[str]:
+    return {n.phone_number for n in stack.telnyx.iter_phone_numbers() if n.deletion_lock_enabled}
+
+
 def by_name(result: RunResult) -> dict[str, dict[str, Any]]:
     return {g["name"]: g for g in result.outputs["groups"]}
 
@@ -78,7 +82,8 @@ def test_a_pool_walks_through_every_change_in_place(make_stack: Callable[..., St
     assert len(up.outputs["order_ids"]) == 2
     assert "group 'ny' grows to 5 (owns 3): buy 2" in "\n".join(walk.preview.logs)
     ny = by_name(up)["ny"]["phone_numbers"]
-    assert ny[:3] == first_ny and set(ny[3:]) == bought
+    assert ny[:3] == first_ny
+    assert set(ny[3:]) == bought
 
     # Shrink it: the surplus goes, newest first (the top-up's numbers, then the newest first one).
     up, bought, released = walk.up(group("ny", 2), group("la", 2, "213"))
@@ -90,7 +95,9 @@ def test_a_pool_walks_through_every_change_in_place(make_stack: Callable[..., St
     # Add a group, remove another.
     up, bought, released = walk.up(group("ny", 2), group("sf", 2, "415"))
     la = set(by_name(walk_last := up).get("la", {}).get("phone_numbers", []))
-    assert not la and len(bought) == 2 and len(released) == 2
+    assert not la
+    assert len(bought) == 2
+    assert len(released) == 2
     assert all(n.startswith("+1415") for n in bought)
     assert all(n.startswith("+1213") for n in released)
     assert set(by_name(walk_last)) == {"ny", "sf"}
@@ -98,7 +105,8 @@ def test_a_pool_walks_through_every_change_in_place(make_stack: Callable[..., St
     # Change a group's area code: new numbers first, then the old ones go.
     up, bought, released = walk.up(group("ny", 2, "718"), group("sf", 2, "415"))
     assert released == set(ny[:2])
-    assert len(bought) == 2 and all(n.startswith("+1718") for n in bought)
+    assert len(bought) == 2
+    assert all(n.startswith("+1718") for n in bought)
     assert "criteria changed (national_destination_code 212 -> 718)" in "\n".join(walk.preview.logs)
 
     # Reorder the list: nothing to do.
@@ -141,7 +149,8 @@ class TestDeletionLock:
 
         # Lifting the lock in the same change as the shrink allows it.
         up, bought, released = walk.up(group("ny", 1))
-        assert len(released) == 2 and not bought
+        assert len(released) == 2
+        assert not bought
         stack.engine.destroy()
         assert stack.sandbox.owned_numbers() == []
 
@@ -153,7 +162,8 @@ class TestDeletionLock:
         locked = {
             n.phone_number for n in stack.telnyx.iter_phone_numbers() if n.deletion_lock_enabled
         }
-        assert bought and locked == set(up.outputs["numbers"])
+        assert bought
+        assert locked == set(up.outputs["numbers"])
         walk.up(group("ny", 3))
         stack.engine.destroy()
         assert stack.sandbox.owned_numbers() == []
