@@ -16,7 +16,7 @@ from typing import Any, Final, Self, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from pulumi_bulknumbers._pagination import Page
+from pulumi_bulknumbers._pagination import DEFAULT_PAGE_WORKERS, Page
 from pulumi_bulknumbers._version import __version__
 from pulumi_bulknumbers.errors import (
     APIError,
@@ -92,8 +92,13 @@ class ClientCore:
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        page_workers: int = DEFAULT_PAGE_WORKERS,
     ) -> None:
+        if page_workers < 1:
+            raise UsageError(f"page_workers must be at least 1, not {page_workers}")
         self.base_url = base_url
+        self.page_workers = page_workers
+        """How many pages of a list `iter_*` fetches at once after the first (1: one by one)."""
         self._sandbox: Any = None
         if _is_sandbox(base_url):
             if transport is not None:

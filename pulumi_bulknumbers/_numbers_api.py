@@ -90,7 +90,7 @@ class NumbersAPI(ClientCore):
             billing_group_id=billing_group_id,
             page_size=page_size,
         )
-        return iter_items(lambda n: fetch(page_number=n))
+        return iter_items(lambda n: fetch(page_number=n), workers=self.page_workers)
 
     def get_phone_number(self, phone_number_id: str) -> PhoneNumber:
         """One owned number by its numeric-string id (GET /phone_numbers/{id})."""

@@ -73,7 +73,10 @@ class OrdersAPI(ClientCore):
     def iter_bulk_orders(self, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[BulkOrder]:
         """Every bulk order of the account, page by page."""
         check_paging(1, page_size)
-        return iter_items(lambda n: self.list_bulk_orders(page_number=n, page_size=page_size))
+        return iter_items(
+            lambda n: self.list_bulk_orders(page_number=n, page_size=page_size),
+            workers=self.page_workers,
+        )
 
     # -- number orders -------------------------------------------------------------------------
 
@@ -154,7 +157,7 @@ class OrdersAPI(ClientCore):
             customer_reference=customer_reference,
             page_size=page_size,
         )
-        return iter_items(lambda n: fetch(page_number=n))
+        return iter_items(lambda n: fetch(page_number=n), workers=self.page_workers)
 
     # -- sub number orders ---------------------------------------------------------------------
 
@@ -212,4 +215,4 @@ class OrdersAPI(ClientCore):
             phone_number_type=phone_number_type,
             page_size=page_size,
         )
-        return iter_items(lambda n: fetch(page_number=n))
+        return iter_items(lambda n: fetch(page_number=n), workers=self.page_workers)

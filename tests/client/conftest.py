@@ -17,7 +17,11 @@ MakeScripted = Callable[..., tuple[BulkNumbersClient, Script]]
 
 @pytest.fixture(name="scripted")
 def _scripted(fake_clock: FakeClock) -> Iterator[Callable[..., tuple[BulkNumbersClient, Script]]]:
-    """Make a client over a `Script` of outcomes; fast retries on a fake clock."""
+    """Make a client over a `Script` of outcomes; fast retries on a fake clock.
+
+    Pages are fetched one at a time: a script answers in order, and concurrent page requests
+    would take its answers in any order (`test_pagination.py` tests concurrency).
+    """
     clients: list[BulkNumbersClient] = []
 
     def make(
@@ -30,6 +34,7 @@ def _scripted(fake_clock: FakeClock) -> Iterator[Callable[..., tuple[BulkNumbers
             retry=policy or RetryPolicy(max_attempts=4, base_delay=0.5, max_delay=4.0),
             sleep=fake_clock.sleep,
             clock=fake_clock.now,
+            page_workers=1,
         )
         clients.append(client)
         return client, script

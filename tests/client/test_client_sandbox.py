@@ -175,6 +175,19 @@ class TestNumberOrders:
             o.id for o in client.iter_number_orders(customer_reference="client-e2e")
         }
 
+    def test_a_number_order_reference_can_be_changed(
+        self, client: BulkNumbersClient, completed_order: BulkOrder
+    ) -> None:
+        """PATCH sets the reference: the order reads and lists under the new one."""
+        number_order_id = completed_order.number_order_ids[0]
+        updated = client.update_number_order(number_order_id, customer_reference="relabelled")
+        assert (updated.id, updated.customer_reference) == (number_order_id, "relabelled")
+        assert client.get_number_order(number_order_id).customer_reference == "relabelled"
+        listed = client.iter_number_orders(customer_reference="relabelled")
+        assert [o.id for o in listed] == [number_order_id]
+        with pytest.raises(NotFoundError):
+            client.update_number_order(MISSING_UUID, customer_reference="x")
+
     def test_search_then_explicit_order(
         self, client: BulkNumbersClient, fake_clock: FakeClock
     ) -> None:
