@@ -25,8 +25,10 @@ from pulumi.dynamic import (
 
 from pulumi_bulknumbers.client import BulkNumbersClient
 from pulumi_bulknumbers.config import ProviderSettings
+from pulumi_bulknumbers.errors import UsageError
 from pulumi_bulknumbers.groups import group_key
-from pulumi_bulknumbers.inputs import DEFAULT_WAIT_SECONDS, normalize, validate_inputs
+from pulumi_bulknumbers.inputs import DEFAULT_WAIT_SECONDS, is_unknown, normalize, validate_inputs
+from pulumi_bulknumbers.inventory import check_inventory, needed
 from pulumi_bulknumbers.lifecycle import PoolSteps
 from pulumi_bulknumbers.models import OrderingGroup
 from pulumi_bulknumbers.plan import declared, effective_settings, plan_diff
@@ -40,8 +42,10 @@ from pulumi_bulknumbers.state import (
     state_from_outputs,
     state_outputs,
 )
+from pulumi_bulknumbers.transport import RetryPolicy
 
-_CONFIG_KEYS = ("telnyx:apiKey", "telnyx:baseUrl")
+_CONFIG_KEYS = ("telnyx:apiKey", "telnyx:baseUrl", "telnyx:inventoryCheck")
+_TRUE = ("true", "1", "yes")
 
 
 class BulkNumberOrderProvider(ResourceProvider):
@@ -56,12 +60,43 @@ class BulkNumberOrderProvider(ResourceProvider):
 
     # -- no network -----------------------------------------------------------------------
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate the declared inputs: one CheckFailure per bad field."""
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate the declared inputs: one CheckFailure per bad field.
+
+        With the inventory check on (opt-in), also ask Telnyx whether each group that will
+        buy can be filled: the only network call check makes.
+        """
         failures = validate_inputs(news)
         if failures:
             return CheckResult(news, [CheckFailure(f.path, f.reason) for f in failures])
-        return CheckResult(normalize(news), [])
+        spec = normalize(news)
+        if self._inventory_check_on(spec) and not is_unknown(spec.get("ordering_groups")):
+            failures = self._check_inventory(normalize(olds or {}), spec)
+        return CheckResult(spec, [CheckFailure(f.path, f.reason) for f in failures])
+
+    def _inventory_check_on(self, spec: Mapping[str, Any]) -> bool:
+        if "inventory_check" in spec:
+            return bool(spec["inventory_check"])
+        setting = str(getattr(self, "_config", {}).get("telnyx:inventoryCheck", ""))
+        return setting.lower() in _TRUE
+
+    def _check_inventory(self, olds: Mapping[str, Any], spec: Mapping[str, Any]) -> list[Any]:
+        wants = needed(olds, spec)
+        if not wants:
+            return []
+        name = _name(spec)
+        settings = ProviderSettings.load(getattr(self, "_config", None), os.environ)
+        try:
+            key = settings.require_key()
+        except UsageError:
+            pulumi.log.warn(f"{name}: inventory check skipped: no Telnyx API key configured")
+            return []
+        quick = RetryPolicy(max_attempts=2, max_total_seconds=5.0)
+        with BulkNumbersClient(key, base_url=settings.base_url, timeout=5.0, retry=quick) as client:
+            report = check_inventory(client, name, wants)
+        for warning in report.warnings:
+            pulumi.log.warn(warning)
+        return report.failures
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare declared inputs only; say in words what an update would do."""
