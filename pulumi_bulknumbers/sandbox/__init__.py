@@ -10,7 +10,8 @@
 
 State lives in SQLite (``Sandbox("path.sqlite3")`` survives restarts and may be shared by
 processes); orders and jobs progress lazily with the injected clock; see ``Sandbox`` for the
-knobs (processing time, latency, rate limit, faults) and ``FakeClock`` for simulated time.
+knobs (processing time, latency, rate limit, faults: ``faults`` lists every kind) and
+``FakeClock`` for simulated time.
 """
 
 from __future__ import annotations

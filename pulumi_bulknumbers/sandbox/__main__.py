@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from types import FrameType
 
 from pulumi_bulknumbers.sandbox.app import DEFAULT_DB, Sandbox
+from pulumi_bulknumbers.sandbox.faults import DEFAULT_RANDOM_KINDS, KINDS, FaultKind, parse_kinds
 from pulumi_bulknumbers.sandbox.server import serve
+
+
+def _kinds(value: str) -> tuple[FaultKind, ...]:
+    try:
+        return parse_kinds(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,7 +63,14 @@ def _parser() -> argparse.ArgumentParser:
         "--fault-rate",
         type=float,
         default=0.0,
-        help="fraction of requests answered 500 or cut, from the seed (default: 0)",
+        help="fraction of requests that fail, drawn from the seed (default: 0)",
+    )
+    add(
+        "--fault-kinds",
+        type=_kinds,
+        default=DEFAULT_RANDOM_KINDS,
+        help="comma-separated kinds --fault-rate draws from: "
+        f"{', '.join(KINDS)} (default: error,cut)",
     )
     return parser  # fmt: skip
 
@@ -80,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             latency_ms=args.latency_ms,
             rate_limit=args.rate_limit,
             fault_rate=args.fault_rate,
+            fault_kinds=args.fault_kinds,
         ) as sandbox,
         serve(sandbox, args.host, args.port) as server,
     ):

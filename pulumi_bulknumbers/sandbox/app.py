@@ -7,50 +7,36 @@ route, all answered in Telnyx's JSON error envelope when they refuse; every call
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote
 
 import httpx
 
+from pulumi_bulknumbers.sandbox import chaos
 from pulumi_bulknumbers.sandbox.apierror import ApiError
-from pulumi_bulknumbers.sandbox.faults import Fault, FaultInjector, FaultKind, RateLimiter
+from pulumi_bulknumbers.sandbox.baseurl import DEFAULT_DB, parse_base_url
+from pulumi_bulknumbers.sandbox.calls import Call, count_faults
+from pulumi_bulknumbers.sandbox.faults import (
+    DEFAULT_RANDOM_KINDS,
+    Fault,
+    FaultInjector,
+    FaultKind,
+)
+from pulumi_bulknumbers.sandbox.ratelimit import RateLimiter
 from pulumi_bulknumbers.sandbox.routes import Request, match
 from pulumi_bulknumbers.sandbox.state import Backend
 
 __all__ = ["DEFAULT_DB", "Call", "Sandbox"]
 
-DEFAULT_DB = Path(".bulknumbers") / "sandbox.sqlite3"
 API_PREFIX = "/v2"
-_URL_OPTIONS = {
-    "seed": int,
-    "processing_seconds": float,
-    "job_seconds": float,
-    "latency_ms": int,
-    "rate_limit": float,
-    "fault_rate": float,
-}
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request the sandbox answered (or cut): enough to replay it against the contract."""
-
-    method: str
-    path: str
-    """The URL path as sent, e.g. ``/v2/phone_numbers/123``."""
-    query: dict[str, str]
-    status: int | None
-    """None when the connection was cut without an answer."""
-    request_json: Any
-    response_json: Any
-    fault: FaultKind | None = None
+_CUT = "Server disconnected without sending a response."
+_HTML = {"content-type": "text/html; charset=utf-8"}
+_JSON = {"content-type": "application/json"}
 
 
 class Sandbox:
@@ -73,19 +59,21 @@ class Sandbox:
         latency_ms: int = 0,
         rate_limit: float | None = None,
         fault_rate: float = 0.0,
+        fault_kinds: Iterable[str] = DEFAULT_RANDOM_KINDS,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.backend = Backend(
-            db,
+        self._open = functools.partial(
+            Backend,
             seed=seed,
             processing_seconds=processing_seconds,
             job_seconds=job_seconds,
             clock=clock,
         )
+        self.backend = self._open(db)
         self.api_key = api_key
         self.latency_ms = latency_ms
-        self.faults = FaultInjector(fault_rate, seed)
+        self.faults = FaultInjector(fault_rate, seed, fault_kinds, clock)
         self.limiter = RateLimiter(rate_limit, clock) if rate_limit else None
         self.sleep = sleep
         self.calls: list[Call] = []
@@ -100,19 +88,11 @@ class Sandbox:
         ``sandbox`` alone keeps state in ``.bulknumbers/sandbox.sqlite3`` under the working
         directory; ``sandbox:PATH`` in PATH (``sandbox::memory:`` in memory). Query options:
         ``seed``, ``processing_seconds``, ``job_seconds``, ``latency_ms``, ``rate_limit``,
-        ``fault_rate``; keyword ``overrides`` (e.g. ``clock``) win over both.
+        ``fault_rate``, ``fault_kinds`` (comma-separated, e.g. ``error,cut_after``); keyword
+        ``overrides`` (e.g. ``clock``) win over both.
         """
-        scheme, _, rest = base_url.partition(":")
-        if scheme != "sandbox":
-            raise ValueError(f"not a sandbox URL: {base_url!r} (use 'sandbox' or 'sandbox:PATH')")
-        path, _, query = rest.partition("?")
-        options: dict[str, Any] = {}
-        for key, value in parse_qsl(query, keep_blank_values=True):
-            if key not in _URL_OPTIONS:
-                known = ", ".join(_URL_OPTIONS)
-                raise ValueError(f"unknown sandbox option {key!r} in {base_url!r}; known: {known}")
-            options[key] = _URL_OPTIONS[key](value)
-        return cls(path or DEFAULT_DB, **{**options, **overrides})
+        path, options = parse_base_url(base_url)
+        return cls(path, **{**options, **overrides})
 
     # -- the HTTP face -----------------------------------------------------------------------
 
@@ -130,16 +110,45 @@ class Sandbox:
         method, path = request.method.upper(), request.url.path
         query = {key: ",".join(request.url.params.get_list(key)) for key in request.url.params}
         content = request.read()
+        record = functools.partial(self._record, method, path, query, content)
         fault = self.faults.decide(method, path)
-        if fault is not None and fault.kind == "cut":
-            self._record(method, path, query, content, None, None, fault.kind)
-            raise httpx.RemoteProtocolError(
-                "Server disconnected without sending a response.", request=request
-            )
+        kind = fault.kind if fault else None
+        if fault and fault.delay:
+            self.sleep(fault.delay)
+        if kind == "html_502":
+            record(502, None, kind, chaos.HTML_502)
+            return httpx.Response(502, content=chaos.HTML_502, headers=_HTML, request=request)
+        if kind == "cut":
+            record(None, None, kind)
+            raise httpx.RemoteProtocolError(_CUT, request=request)
+        status, body, headers = self._process(request, query, content, fault)
+        if kind == "cut_after":
+            record(None, None, kind)
+            raise httpx.RemoteProtocolError(_CUT, request=request)
+        if fault is not None and kind == "garbage":
+            text = chaos.garbage(body, fault)
+            record(200, None, kind, text)
+            return httpx.Response(200, content=text, headers=_JSON, request=request)
+        if fault is not None:
+            status, body, struck = chaos.after(fault, status, body)
+            kind = kind if struck else None
+        record(status, body, kind)
+        return httpx.Response(status, json=body, headers=headers, request=request)
+
+    def _process(
+        self,
+        request: httpx.Request,
+        query: dict[str, str],
+        content: bytes,
+        fault: Fault | None,
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """Status, JSON body and headers of the real answer, or of a fault that pre-empts it."""
+        method, path = request.method.upper(), request.url.path
         headers: dict[str, str] = {}
         try:
-            if fault is not None and not fault.after:
-                self._fail_early(fault)
+            if fault is not None and fault.early:
+                limit = int(self.limiter.capacity) if self.limiter else chaos.STORM_LIMIT
+                raise chaos.early_error(fault, limit)
             self._authenticate(request)
             if self.limiter is not None:
                 allowed, headers = self.limiter.take()
@@ -147,7 +156,8 @@ class Sandbox:
                     raise ApiError.of(
                         429, "10011", "Too many requests; retry after the reset time."
                     )
-            status, body = self._route(method, path, query, content)
+            flaky = fault.seed if fault and fault.kind == "job_partial_failure" else None
+            status, body = self._route(method, path, query, content, flaky)
         except ApiError as exc:
             status, body = exc.status, exc.to_json()
             headers.update(exc.headers)
@@ -156,26 +166,7 @@ class Sandbox:
             self.internal_errors.append(exc)
             detail = f"Unexpected error in the sandbox: {type(exc).__name__}: {exc}"
             status, body = 500, ApiError.of(500, "10007", detail).to_json()
-        if fault is not None and fault.after:
-            if fault.kind == "cut_after":
-                self._record(method, path, query, content, None, None, fault.kind)
-                raise httpx.RemoteProtocolError(
-                    "Server disconnected without sending a response.", request=request
-                )
-            error = ApiError.of(fault.status, "10007", "An unexpected error occurred.")
-            status, body = error.status, error.to_json()
-        self._record(method, path, query, content, status, body, fault.kind if fault else None)
-        return httpx.Response(status, json=body, headers=headers, request=request)
-
-    @staticmethod
-    def _fail_early(fault: Fault) -> None:
-        if fault.kind == "rate_limit":
-            raise ApiError(
-                429,
-                ApiError.of(429, "10011", "Too many requests.").items,
-                {"Retry-After": str(max(1, round(fault.retry_after)))},
-            )
-        raise ApiError.of(fault.status, "10007", "An unexpected error occurred.")
+        return status, body, headers
 
     def _authenticate(self, request: httpx.Request) -> None:
         scheme, _, key = request.headers.get("authorization", "").partition(" ")
@@ -187,7 +178,7 @@ class Sandbox:
             )  # fmt: skip
 
     def _route(
-        self, method: str, path: str, query: dict[str, str], content: bytes
+        self, method: str, path: str, query: dict[str, str], content: bytes, flaky: int | None
     ) -> tuple[int, dict[str, Any]]:
         relative = unquote(path)
         if not relative.startswith(API_PREFIX + "/"):
@@ -196,7 +187,7 @@ class Sandbox:
         relative = relative[len(API_PREFIX) :].rstrip("/") or "/"
         handler, args = match(method, relative, path)
         with self.backend.access() as backend:
-            return handler(backend, Request(method, relative, query, content, args))
+            return handler(backend, Request(method, relative, query, content, args, flaky))
 
     def _record(
         self,
@@ -207,13 +198,11 @@ class Sandbox:
         status: int | None,
         body: Any,
         fault: FaultKind | None,
+        raw: bytes | None = None,
     ) -> None:
-        try:
-            request_json = json.loads(content) if content else None
-        except ValueError:
-            request_json = content.decode("utf-8", "replace")
+        call = Call.of(method, path, query, content, status, body, fault, raw)
         with self._calls_lock:
-            self.calls.append(Call(method, path, query, status, request_json, body, fault))
+            self.calls.append(call)
 
     # -- administration, behind the API's back -----------------------------------------------
 
@@ -224,13 +213,29 @@ class Sandbox:
         method: str | None = None,
         path: str | None = None,
         times: int = 1,
-        status: int = 500,
+        status: int | None = None,
         retry_after: float = 1.0,
+        delay: float | None = None,
+        length: int | None = None,
+        seconds: float | None = None,
     ) -> None:
-        """Script the next matching requests to fail (see ``faults`` for the kinds)."""
+        """Script the next ``times`` matching requests that ``kind`` can apply to to fail.
+
+        ``method`` and ``path`` (a regex searched in the URL path) narrow the match; ``status``
+        replaces the 500 of ``error``/``error_after`` (or fixes a burst's status), ``delay`` is a
+        ``slow`` fault's seconds, and a ``rate_limit_storm``/``server_burst`` lasts ``length``
+        requests or ``seconds`` of the clock. Unset details come from the seed. See ``faults``
+        for the kinds.
+        """
         self.faults.script(
-            kind, method=method, path=path, times=times, status=status, retry_after=retry_after
-        )
+            kind, method=method, path=path, times=times, status=status,
+            retry_after=retry_after, delay=delay, length=length, seconds=seconds,
+        )  # fmt: skip
+
+    def fault_counts(self) -> dict[str, int]:
+        """How many recorded calls each fault kind struck, by kind."""
+        with self._calls_lock:
+            return count_faults(self.calls)
 
     def set_inventory(
         self,

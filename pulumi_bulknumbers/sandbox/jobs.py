@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi_bulknumbers.sandbox.apierror import ApiError, ErrorItem
+from pulumi_bulknumbers.sandbox.chaos import doomed, transient_error
 from pulumi_bulknumbers.sandbox.db import Store
 from pulumi_bulknumbers.sandbox.numbers import apply_changes, number_filters, validate_changes
 from pulumi_bulknumbers.sandbox.render import isoformat
@@ -40,9 +41,18 @@ class JobBook:
     # -- creation ----------------------------------------------------------------------------
 
     def create(
-        self, kind: str, body: Mapping[str, Any], filters: Mapping[str, str]
+        self,
+        kind: str,
+        body: Mapping[str, Any],
+        filters: Mapping[str, str],
+        *,
+        flaky: int | None = None,
     ) -> dict[str, Any]:
-        """A ``delete_phone_numbers`` or ``update_phone_numbers`` job (validated, 422 else)."""
+        """A ``delete_phone_numbers`` or ``update_phone_numbers`` job (validated, 422 else).
+
+        With ``flaky`` (a ``job_partial_failure`` fault's seed), a seeded subset of the
+        operations fails with a transient error instead of being applied.
+        """
         problems = Problems()
         changes: dict[str, Any] = {}
         if kind == "update_phone_numbers":
@@ -80,7 +90,11 @@ class JobBook:
                 requested = [{"id": row[0]} for row in found]
             else:
                 found, requested = self._resolve(conn, list(raw or []), problems)
-            operations = [[row[0], row[1]] for row in found]
+            # A third member marks an operation doomed to a transient failure.
+            failing = doomed(len(found), flaky) if flaky is not None else set()
+            operations = [
+                [row[0], row[1], *([1] if k in failing else [])] for k, row in enumerate(found)
+            ]
             return self._render(self._insert(conn, kind, now, changes, requested, operations))
 
     @staticmethod
@@ -203,9 +217,11 @@ class JobBook:
 
     @staticmethod
     def _apply(
-        conn: sqlite3.Connection, kind: str, op: list[str], changes: dict[str, Any], when: float
+        conn: sqlite3.Connection, kind: str, op: list[Any], changes: dict[str, Any], when: float
     ) -> list[dict[str, Any]]:
         """Run one operation; the errors it met ([] on success)."""
+        if len(op) > 2:
+            return [transient_error(op[1])]
         row = conn.execute(
             "SELECT * FROM phone_numbers WHERE id = ? AND status != 'deleted'", (op[0],)
         ).fetchone()
@@ -239,8 +255,8 @@ class JobBook:
         operations = json.loads(job["operations"])
         outcomes = json.loads(job["outcomes"])
         ok, pending, failed = [], [], []
-        for (number_id, number), errors in zip(operations, outcomes, strict=True):
-            op = {"id": number_id, "phone_number": number}
+        for entry, errors in zip(operations, outcomes, strict=True):
+            op = {"id": entry[0], "phone_number": entry[1]}
             if errors is None:
                 pending.append(op)
             elif errors:

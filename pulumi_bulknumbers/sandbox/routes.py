@@ -30,6 +30,8 @@ class Request:
     params: dict[str, str]
     content: bytes = b""
     args: dict[str, str] = field(default_factory=dict)
+    flaky: int | None = None
+    """The seed of a ``job_partial_failure`` fault striking this request, if one does."""
 
     def body(self) -> dict[str, Any]:
         """The JSON object body (400 when it is not one)."""
@@ -152,11 +154,12 @@ def get_job(b: Backend, r: Request) -> Result:
 
 
 def delete_job(b: Backend, r: Request) -> Result:
-    return 202, {"data": b.jobs.create("delete_phone_numbers", r.body(), {})}
+    return 202, {"data": b.jobs.create("delete_phone_numbers", r.body(), {}, flaky=r.flaky)}
 
 
 def update_job(b: Backend, r: Request) -> Result:
-    return 202, {"data": b.jobs.create("update_phone_numbers", r.body(), r.filters())}
+    job = b.jobs.create("update_phone_numbers", r.body(), r.filters(), flaky=r.flaky)
+    return 202, {"data": job}
 
 
 def create_messaging_update(b: Backend, r: Request) -> Result:

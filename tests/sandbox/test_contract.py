@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 import pulumi_bulknumbers.sandbox as sandbox_package
-from pulumi_bulknumbers.sandbox import Call
+from pulumi_bulknumbers.sandbox import Call, FaultKind
 from tests.openapi_contract import validate_call
 
 
@@ -51,6 +52,15 @@ class TestValidateCall:
     def test_cut_calls_pass(self) -> None:
         """A call cut without an answer has nothing to check."""
         validate_call(Call("POST", "/v2/inexplicit_number_orders", {}, None, None, None, "cut"))
+
+    @pytest.mark.parametrize(("kind", "status"), [("html_502", 502), ("garbage", 200)])
+    def test_deliberately_malformed_answers_pass(self, kind: FaultKind, status: int) -> None:
+        """An answer a fault made unparsable on purpose has no contract to meet; the same
+        answer without the fault fails."""
+        call = Call("GET", "/v2/phone_numbers", {}, status, None, None, kind, "<html>")
+        validate_call(call)
+        with pytest.raises(AssertionError):
+            validate_call(replace(call, fault=None))
 
 
 class TestPublicApi:
