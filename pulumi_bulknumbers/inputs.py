@@ -15,6 +15,8 @@ from typing import Any
 
 from pulumi.output import Unknown
 
+from pulumi_bulknumbers.groups import group_key
+
 MAX_NUMBERS_PER_ORDER = 10_000
 MAX_WAIT_SECONDS = 7 * 24 * 3600
 DEFAULT_WAIT_SECONDS = 1800
@@ -45,6 +47,7 @@ SETTINGS = ("connection_id", "messaging_profile_id", "billing_group_id", "custom
 """Order-level settings: applied to every number bought, and changed in place."""
 
 GROUP_KEYS = (
+    "name",
     "country_iso",
     "phone_number_type",
     "count_requested",
@@ -63,11 +66,14 @@ TOP_KEYS = (
     *SETTINGS,
     "wait_timeout_seconds",
     "adopt_order_id",
+    "deletion_lock",
+    "inventory_check",
     "pool_key",
 )
 """Every input key the provider accepts. `pool_key` is set by the resource class, not the user."""
 
 _NPA = re.compile(r"[2-9][0-9]{2}")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 _DIGITS = re.compile(r"[0-9]{1,10}")
 
 
@@ -158,6 +164,13 @@ def _check_group(c: _Checker, group: Any, i: int) -> int:
     c.enum(group, "strategy", f"{at}.strategy", STRATEGIES)
     c.flag(group, "quickship", f"{at}.quickship")
     c.flag(group, "exclude_held_numbers", f"{at}.exclude_held_numbers")
+    name = group.get("name")
+    if name is not None and not is_unknown(name) and not _is_name(name):
+        c.fail(
+            f"{at}.name",
+            "must be 1 to 63 letters, digits, '_', '.' or '-', starting with a letter or "
+            f"digit (got {name!r})",
+        )
     c.text(group, "locality", f"{at}.locality", max_len=100)
 
     count = 0
@@ -255,6 +268,7 @@ def validate_inputs(news: Mapping[str, Any]) -> list[Failure]:
             c.fail("ordering_groups", "must be a non-empty list of ordering groups")
         else:
             total = sum(_check_group(c, group, i) for i, group in enumerate(groups))
+            _check_identities(c, groups)
             if total > MAX_NUMBERS_PER_ORDER:
                 c.fail(
                     "ordering_groups",
@@ -263,11 +277,40 @@ def validate_inputs(news: Mapping[str, Any]) -> list[Failure]:
                 )
     for key in SETTINGS:
         c.text(news, key, key)
+    c.flag(news, "deletion_lock", "deletion_lock")
+    c.flag(news, "inventory_check", "inventory_check")
     _check_wait(c, news.get("wait_timeout_seconds"))
     adopt = news.get("adopt_order_id")
     if adopt is not None and not is_unknown(adopt) and not _is_uuid(adopt):
         c.fail("adopt_order_id", f"must be a bulk order id, a UUID (got {adopt!r})")
     return c.failures
+
+
+def _check_identities(c: _Checker, groups: list[Any] | tuple[Any, ...]) -> None:
+    """Names are unique; unnamed groups differ in criteria (that is how changes match them)."""
+    seen: dict[str, int] = {}
+    for i, group in enumerate(groups):
+        if not isinstance(group, Mapping) or is_unknown(group):
+            continue
+        name = group.get("name")
+        if name is not None and not isinstance(name, str):
+            continue
+        key = group_key(group)
+        if key in seen:
+            if name:
+                c.fail(f"ordering_groups[{i}].name", f"{name!r} is already group {seen[key]}'s")
+            else:
+                c.fail(
+                    f"ordering_groups[{i}]",
+                    f"has the same criteria as group {seen[key]}; merge them into one group or "
+                    "give each a name",
+                )
+        else:
+            seen[key] = i
+
+
+def _is_name(value: Any) -> bool:
+    return isinstance(value, str) and bool(_NAME.fullmatch(value))
 
 
 def _is_uuid(value: Any) -> bool:

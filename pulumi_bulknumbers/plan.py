@@ -1,34 +1,104 @@
-"""What a change to a pool's inputs means, decided without the network (diff and preview).
+"""What a change to a pool's inputs will do, decided without the network (diff and preview).
 
-Settings change in place on every number; a pending fulfilment shows as a change so the next
-`up` resumes waiting; a change to what the pool owns (its ordering groups) replaces the pool:
-the new order is bought first, then the old numbers are released.
+Changes to what a pool owns apply in place, group by group (groups matched by `groups.py`):
+- a new group is bought; a removed group's numbers are released;
+- a larger `count_requested` buys a top-up for the difference from what the group owns;
+- a smaller one releases the surplus, newest numbers first;
+- changed criteria buy the new numbers first, then release the group's old ones;
+- `strategy`, `quickship` and `exclude_held_numbers` only shape future orders;
+- naming an unnamed group (or renaming one) with the same criteria only renames it.
+Settings change in place on every kept number. Only `adopt_order_id` replaces the pool.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi_bulknumbers.groups import (
+    FUTURE_ONLY_KEYS,
+    criteria,
+    criteria_change,
+    group_key,
+    group_label,
+)
 from pulumi_bulknumbers.inputs import SETTINGS, TOP_KEYS, is_unknown, normalize
 from pulumi_bulknumbers.models import BulkOrderRequest, OrderingGroupRequest, PhoneNumberPattern
-from pulumi_bulknumbers.outputs import IN_FLIGHT
 from pulumi_bulknumbers.pool import default_reference
+from pulumi_bulknumbers.state import PoolState, state_from_outputs
 
-IN_PLACE = (*SETTINGS, "wait_timeout_seconds")
-"""Inputs whose change updates the pool in place."""
-REPLACING = ("ordering_groups", "adopt_order_id")
-"""Inputs whose change buys a new pool (until pools change in place, group by group)."""
+IN_PLACE = (*SETTINGS, "wait_timeout_seconds", "deletion_lock", "inventory_check")
+"""Top-level inputs whose change updates the pool in place."""
+REPLACING = ("adopt_order_id",)
+"""Inputs whose change buys a new pool: adopting a different order."""
+REQUEST_GROUP_KEYS = (
+    "country_iso",
+    "phone_number_type",
+    "count_requested",
+    "national_destination_code",
+    "administrative_area",
+    "locality",
+    "features",
+    "phone_number",
+    "strategy",
+    "quickship",
+    "exclude_held_numbers",
+)
+"""The group fields sent to Telnyx (`name` is ours alone)."""
 
 
 @dataclass(frozen=True)
+class Purchase:
+    """Numbers to buy for one group."""
+
+    key: str
+    group: dict[str, Any]
+    count: int
+    replace: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Release:
+    """Numbers to release from one group, and why."""
+
+    key: str
+    numbers: list[str]
+    reason: str
+
+
+@dataclass
+class PoolChange:
+    """The in-place change to what a pool owns."""
+
+    renames: list[tuple[str, str]] = field(default_factory=list)
+    purchases: list[Purchase] = field(default_factory=list)
+    releases: list[Release] = field(default_factory=list)
+    """Released without waiting for anything: shrinks and removed groups."""
+    replaced: list[Release] = field(default_factory=list)
+    """Released once the matching replace purchase has bought numbers."""
+    notes: list[str] = field(default_factory=list)
+    """Changes that buy and release nothing, in words."""
+    adopted: list[str] = field(default_factory=list)
+    """Keys whose declared group is adopted as is (no numbers change)."""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.renames or self.purchases or self.releases or self.replaced)
+
+
+@dataclass
 class Plan:
-    """The properties a change touches, and whether a pending order needs resuming."""
+    """Everything an update would do, and the properties behind it."""
 
     changes: list[str] = field(default_factory=list)
     replaces: list[str] = field(default_factory=list)
     resume: bool = False
+    pool: PoolChange | None = None
+    """None when the groups are not known yet (preview of values computed at apply)."""
+    settings: dict[str, str | None] = field(default_factory=dict)
+    lock: tuple[bool, bool] = (False, False)
 
 
 def declared(spec: Mapping[str, Any]) -> dict[str, Any]:
@@ -44,52 +114,120 @@ def effective_settings(spec: Mapping[str, Any]) -> dict[str, str | None]:
     return settings
 
 
-def to_request(spec: Mapping[str, Any], reference: str) -> BulkOrderRequest:
-    """The bulk order to POST for validated, normalized inputs."""
-    groups = []
-    for group in spec["ordering_groups"]:
-        fields = dict(group)
+def to_request(
+    spec: Mapping[str, Any], reference: str, groups: Sequence[Mapping[str, Any]] | None = None
+) -> BulkOrderRequest:
+    """The bulk order to POST: the declared groups (or `groups`), with the pool's settings."""
+    wanted = spec["ordering_groups"] if groups is None else groups
+    requests = []
+    for group in wanted:
+        fields = {k: group[k] for k in REQUEST_GROUP_KEYS if group.get(k) is not None}
         pattern = fields.pop("phone_number", None)
-        groups.append(
+        requests.append(
             OrderingGroupRequest(
                 **fields, phone_number=PhoneNumberPattern(**pattern) if pattern else None
             )
         )
     settings = {k: spec.get(k) for k in SETTINGS if k != "customer_reference"}
-    return BulkOrderRequest(ordering_groups=groups, customer_reference=reference, **settings)
+    return BulkOrderRequest(ordering_groups=requests, customer_reference=reference, **settings)
+
+
+def plan_pool(state: PoolState, groups: Sequence[Mapping[str, Any]]) -> PoolChange:
+    """What to buy and release so `state` matches the declared `groups`. Pure."""
+    change = PoolChange()
+    wanted = {group_key(g): dict(g) for g in groups}
+    held = dict(state.groups)
+    for old_key, new_key in _renames(held, wanted):
+        change.renames.append((old_key, new_key))
+        held[new_key] = held.pop(old_key)
+    for key, group in wanted.items():
+        _plan_group(change, key, group, held.get(key))
+    for key, gone in held.items():
+        if key not in wanted and gone.numbers:
+            change.releases.append(
+                Release(key, list(gone.numbers), f"group {group_label(gone.group)} was removed")
+            )
+    return change
+
+
+def _renames(held: Mapping[str, Any], wanted: Mapping[str, Mapping[str, Any]]) -> list[Any]:
+    """Held groups whose key is no longer declared, but whose criteria a new key declares."""
+    orphans = [k for k in held if k not in wanted]
+    renames = []
+    for key, group in wanted.items():
+        if key in held:
+            continue
+        for old in orphans:
+            if criteria(held[old].group) == criteria(group):
+                renames.append((old, key))
+                orphans.remove(old)
+                break
+    return renames
+
+
+def _plan_group(change: PoolChange, key: str, group: dict[str, Any], held: Any) -> None:
+    label = group_label(group)
+    count = int(group["count_requested"])
+    if held is None:
+        change.purchases.append(Purchase(key, group, count, False, f"new group {label}"))
+        return
+    if criteria(held.group) != criteria(group):
+        what = criteria_change(criteria(held.group), criteria(group))
+        change.purchases.append(
+            Purchase(key, group, count, True, f"group {label} criteria changed ({what})")
+        )
+        change.replaced.append(
+            Release(key, list(held.numbers), f"group {label}: numbers with the old criteria")
+        )
+        return
+    owned = len(held.numbers)
+    if count != held.target and count > owned:
+        change.purchases.append(
+            Purchase(
+                key, group, count - owned, False, f"group {label} grows to {count} (owns {owned})"
+            )
+        )
+    elif count < owned:
+        surplus = held.numbers[count:]  # oldest first, so the tail is the newest
+        change.releases.append(
+            Release(key, surplus, f"group {label} shrinks to {count} (owns {owned})")
+        )
+    futures = [k for k in FUTURE_ONLY_KEYS if held.group.get(k) != group.get(k)]
+    if futures:
+        change.notes.append(
+            f"group {label}: {', '.join(futures)} changed; only future orders use it"
+        )
 
 
 def plan_diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
-    """Compare the stored inputs (in the old outputs) with the new ones. No network."""
+    """Compare the stored outputs with the new inputs. No network."""
     old, new = declared(normalize(olds)), declared(normalize(news))
-    changes = [k for k in IN_PLACE if _differs(old.get(k), new.get(k))]
-    replaces = [k for k in REPLACING if _differs(old.get(k), new.get(k))]
-    if "adopt_order_id" in replaces and new.get("adopt_order_id") == olds.get("order_id"):
-        replaces.remove("adopt_order_id")  # adopting the order the pool already has
-    resume = olds.get("status") in IN_FLIGHT
-    if resume and not changes:
-        changes.append("status")
-    return Plan(changes=changes, replaces=replaces, resume=resume)
+    plan = Plan()
+    plan.changes = [k for k in IN_PLACE if _differs(old.get(k), new.get(k))]
+    if _differs(_by_key(old.get("ordering_groups")), _by_key(new.get("ordering_groups"))):
+        plan.changes.append("ordering_groups")
+    adopt = new.get("adopt_order_id")
+    if _differs(old.get("adopt_order_id"), adopt) and adopt != olds.get("order_id"):
+        plan.replaces.append("adopt_order_id")
+    state = state_from_outputs(olds)
+    plan.resume = bool(state.pending())
+    if plan.resume and not plan.changes:
+        plan.changes.append("status")
+    groups = new.get("ordering_groups")
+    if isinstance(groups, list) and not is_unknown(groups):
+        plan.pool = plan_pool(state, groups)
+    before, after = effective_settings(olds), effective_settings(news)
+    plan.settings = {k: v for k, v in after.items() if before.get(k) != v}
+    plan.lock = (bool(olds.get("deletion_lock")), bool(news.get("deletion_lock")))
+    return plan
+
+
+def _by_key(groups: Any) -> Any:
+    """Groups as a mapping by identity, so reordering the list is no change."""
+    if not isinstance(groups, list) or is_unknown(groups):
+        return groups
+    return {group_key(g): g for g in groups}
 
 
 def _differs(old: Any, new: Any) -> bool:
     return is_unknown(new) or old != new
-
-
-def describe_changes(name: str, olds: Mapping[str, Any], plan: Plan) -> str:
-    """The preview's sentence for a pool: what an update would buy, change or release."""
-    owned = len(olds.get("phone_numbers") or [])
-    parts = []
-    if plan.replaces:
-        parts.append(
-            f"{', '.join(plan.replaces)} changed: a new order is bought first, then the "
-            f"{owned} numbers owned now are released"
-        )
-    if plan.resume:
-        parts.append(f"order {olds.get('order_id')} is still {olds.get('status')}: resume waiting")
-    settings = [k for k in plan.changes if k in SETTINGS]
-    if settings and not plan.replaces:
-        parts.append(f"{', '.join(settings)} will change on {owned} numbers, in place")
-    if "wait_timeout_seconds" in plan.changes and not parts:
-        parts.append("wait_timeout_seconds changes (nothing bought or released)")
-    return f"{name}: " + "; ".join(parts)

@@ -19,9 +19,18 @@ from typing import Any
 
 from pulumi_bulknumbers._params import NOT_GIVEN, NotGiven
 from pulumi_bulknumbers.client import BulkNumbersClient
-from pulumi_bulknumbers.errors import NotFoundError, OrderFailedError, ReleaseError, SettingsError
+from pulumi_bulknumbers.errors import (
+    NotFoundError,
+    OrderFailedError,
+    RateLimitError,
+    ReleaseError,
+    ServerError,
+    SettingsError,
+    TransportError,
+    UnexpectedResponseError,
+)
 from pulumi_bulknumbers.models import BulkOrder, BulkOrderRequest, PhoneNumbersJob
-from pulumi_bulknumbers.outputs import failure_summary, progress_line
+from pulumi_bulknumbers.progress import failure_summary, progress_line
 from pulumi_bulknumbers.waiter import PollSchedule, WaitOutcome, wait_until
 
 JOB_SIZE = 1000
@@ -30,6 +39,14 @@ MAX_PENDING_JOBS = 20
 """Telnyx refuses a new job while 20 of the account's jobs are pending."""
 GONE_STATUSES = frozenset({"deleted", "ported-out", "port-out-pending", "purchase-failed"})
 NOT_FOUND_CODES = frozenset({"10005"})
+LOCK_CODES = frozenset({"10015"})
+"""The sandbox's code for a number whose deletion lock refused a release."""
+JOB_ROUNDS = 3
+"""Jobs over the numbers a job failed, before they count as failed."""
+Setting = str | bool | None
+TRANSIENT = (ServerError, TransportError, UnexpectedResponseError, RateLimitError)
+"""Failures of a poll that say nothing about the order itself."""
+MAX_POLL_FAILURES = 5
 
 
 def default_reference(pool_key: str) -> str:
@@ -57,13 +74,6 @@ class PoolOperations:
 
     # -- orders ---------------------------------------------------------------------------
 
-    def submit(self, request: BulkOrderRequest) -> BulkOrder:
-        """POST the bulk order once (never re-sent: the client does not retry it)."""
-        order = self.client.create_bulk_order(request)
-        total = sum(g.count_requested for g in request.ordering_groups)
-        self.log(f"{self.name}: submitted bulk order {order.id} for {total} numbers")
-        return order
-
     def adopt(self, order_id: str, request: BulkOrderRequest) -> BulkOrder:
         """Take over an existing order, warning where it differs from the declared groups."""
         try:
@@ -79,8 +89,25 @@ class PoolOperations:
         return order
 
     def wait(self, order: BulkOrder, timeout: float) -> WaitOutcome[BulkOrder]:
-        """Poll the order until every group ends or `timeout` passes, logging each change."""
+        """Poll the order until every group ends or `timeout` passes, logging each change.
+
+        A poll that fails for a passing reason (a 5xx, a cut connection, an unreadable answer)
+        is retried on the schedule; only several in a row end the wait with that error.
+        """
         last = [progress_line(self.name, order)]
+        failures = [0]
+
+        def fetch() -> BulkOrder:
+            try:
+                current = self.client.get_bulk_order(order.id)
+            except TRANSIENT as exc:
+                failures[0] += 1
+                if failures[0] >= MAX_POLL_FAILURES:
+                    raise
+                self.warn(f"{self.name}: polling order {order.id} failed ({exc}); retrying")
+                return order
+            failures[0] = 0
+            return current
 
         def report(current: BulkOrder) -> None:
             line = progress_line(self.name, current)
@@ -89,7 +116,7 @@ class PoolOperations:
                 self.log(line)
 
         return wait_until(
-            lambda: self.client.get_bulk_order(order.id),
+            fetch,
             lambda current: current.done,
             timeout=timeout,
             initial=order,
@@ -115,23 +142,30 @@ class PoolOperations:
 
     # -- numbers --------------------------------------------------------------------------
 
-    def bought_numbers(self, order: BulkOrder) -> set[str]:
-        """E.164 numbers the order's number orders bought."""
-        numbers: set[str] = set()
-        for number_order_id in order.number_order_ids:
-            number_order = self.client.get_number_order(number_order_id)
-            numbers.update(
-                n.phone_number for n in number_order.phone_numbers if n.status != "failure"
-            )
-        return numbers
+    def bought_by_group(self, order: BulkOrder) -> list[set[str]]:
+        """For each ordering group, the E.164 numbers its number orders bought."""
+        cache: dict[str, set[str]] = {}
+        out: list[set[str]] = []
+        for group in order.ordering_groups:
+            numbers: set[str] = set()
+            for placed in group.orders:
+                if placed.number_order_id not in cache:
+                    number_order = self.client.get_number_order(placed.number_order_id)
+                    cache[placed.number_order_id] = {
+                        n.phone_number for n in number_order.phone_numbers if n.status != "failure"
+                    }
+                numbers |= cache[placed.number_order_id]
+            out.append(numbers)
+        return out
 
-    def resolve(self, order: BulkOrder, *, relabel: bool = True) -> dict[str, str]:
-        """The numbers the order bought that the account owns, E.164 → id.
+    def resolve(self, order: BulkOrder, *, relabel: bool = True) -> list[dict[str, str]]:
+        """For each ordering group, the numbers it bought that the account owns, E.164 → id.
 
         With `relabel`, numbers found without the pool's label get it, so later refreshes find
         them in pages; a read (refresh) never relabels.
         """
-        wanted = self.bought_numbers(order)
+        per_group = self.bought_by_group(order)
+        wanted = set().union(*per_group) if per_group else set()
         found = self.owned(wanted)
         missing = wanted - set(found)
         if missing:
@@ -144,7 +178,7 @@ class PoolOperations:
             unlabelled = sorted(set(found) & missing)
             if relabel and unlabelled:
                 self.apply_settings(unlabelled, {"customer_reference": self.reference})
-        return found
+        return [{n: found[n] for n in sorted(group) if n in found} for group in per_group]
 
     def owned(self, numbers: Iterable[str]) -> dict[str, str]:
         """Which of `numbers` the account still owns under the pool's label, E.164 → id."""
@@ -159,10 +193,12 @@ class PoolOperations:
 
     # -- settings and release -------------------------------------------------------------
 
-    def apply_settings(self, numbers: Sequence[str], changes: Mapping[str, str | None]) -> None:
+    def apply_settings(self, numbers: Sequence[str], changes: Mapping[str, Setting]) -> None:
         """Set each changed setting on every number; name the numbers that failed.
 
         A setting removed from the program is cleared on the numbers (Telnyx takes "").
+        `deletion_lock_enabled` (a bool) goes through the same update jobs. Numbers a job
+        fails for are retried in a new job before they count as failed.
         """
         if not numbers or not changes:
             return
@@ -175,17 +211,39 @@ class PoolOperations:
                     connection_id=_given(changes, "connection_id"),
                     billing_group_id=_given(changes, "billing_group_id"),
                     customer_reference=_given(changes, "customer_reference"),
+                    deletion_lock_enabled=_flag(changes, "deletion_lock_enabled"),
                 )
 
-            failures.update(_job_failures(self._run_jobs(numbers, submit)))
+            failures.update(
+                {n: reason for n, (reason, _) in self._jobs_with_retry(numbers, submit).items()}
+            )
         if "messaging_profile_id" in changes:
-            failures.update(self._set_messaging(numbers, changes["messaging_profile_id"] or ""))
+            profile = changes["messaging_profile_id"]
+            failures.update(self._set_messaging(numbers, str(profile or "")))
         if failures:
             raise SettingsError(
                 f"{self.name}: {len(failures)} of {len(numbers)} numbers did not take the new "
                 f"settings: {_describe(failures)}. Run `pulumi up` again to retry them."
             )
         self.log(f"{self.name}: applied {', '.join(sorted(changes))} to {len(numbers)} numbers")
+
+    def _jobs_with_retry(
+        self, numbers: Sequence[str], submit: Callable[[list[str]], PhoneNumbersJob]
+    ) -> dict[str, tuple[str, set[str]]]:
+        """Run jobs over `numbers`; retry the numbers that failed (a job fails some numbers
+        for passing reasons); return what still failed, with the error codes."""
+        failures: dict[str, tuple[str, set[str]]] = {}
+        todo = list(numbers)
+        for _ in range(JOB_ROUNDS):
+            failures = {
+                n: failure
+                for n, failure in _job_failures_with_codes(self._run_jobs(todo, submit)).items()
+                if not failure[1] & NOT_FOUND_CODES
+            }
+            todo = sorted(n for n in failures if not failure_is_final(failures[n]))
+            if not todo:
+                break
+        return failures
 
     def _set_messaging(self, numbers: Sequence[str], profile_id: str) -> dict[str, str]:
         failures: dict[str, str] = {}
@@ -206,29 +264,33 @@ class PoolOperations:
                 failures[number] = "messaging update still pending after 10 minutes"
         return failures
 
-    def release(self, numbers: Mapping[str, str]) -> None:
-        """Release every owned number with delete jobs; gone numbers count as released."""
+    def release(self, numbers: Mapping[str, str]) -> set[str]:
+        """Release every owned number with delete jobs; return the numbers now gone.
+
+        Numbers already gone count as released. Numbers that cannot be released (a deletion
+        lock, say) are named in a ReleaseError, raised after all the others are released.
+        """
         owned = self.owned(numbers)
         gone = len(numbers) - len(owned)
         if gone:
             self.log(f"{self.name}: {gone} numbers were already released")
         if not owned:
-            return
-        jobs = self._run_jobs(sorted(owned), self.client.create_delete_job)
+            return set(numbers)
         failures = {
-            number: reason
-            for number, (reason, codes) in _job_failures_with_codes(jobs).items()
-            if not codes & NOT_FOUND_CODES
+            n: reason
+            for n, (reason, _) in self._jobs_with_retry(
+                sorted(owned), self.client.create_delete_job
+            ).items()
         }
-        released = len(owned) - len(failures)
-        self.log(f"{self.name}: released {released} numbers")
+        self.log(f"{self.name}: released {len(owned) - len(failures)} numbers")
         if failures:
             raise ReleaseError(
                 f"{self.name}: {len(failures)} numbers could not be released and are still "
                 f"owned (and billed): {_describe(failures)}. Clear what blocks them (a deletion "
-                "lock, say) and run `pulumi destroy` again; the other numbers are released.",
+                "lock, say) and run the command again; the other numbers are released.",
                 numbers=sorted(failures),
             )
+        return set(numbers)
 
     def _run_jobs(
         self, numbers: Sequence[str], submit: Callable[[list[str]], PhoneNumbersJob]
@@ -271,13 +333,19 @@ def _job_failures_with_codes(jobs: Iterable[PhoneNumbersJob]) -> dict[str, tuple
     return failures
 
 
-def _job_failures(jobs: Iterable[PhoneNumbersJob]) -> dict[str, str]:
-    return {n: reason for n, (reason, _) in _job_failures_with_codes(jobs).items()}
-
-
-def _given(changes: Mapping[str, str | None], key: str) -> str | NotGiven:
+def _given(changes: Mapping[str, Setting], key: str) -> str | NotGiven:
     """A setting to send: its new value, "" to clear it, or not sent when unchanged."""
-    return changes[key] or "" if key in changes else NOT_GIVEN
+    return str(changes[key] or "") if key in changes else NOT_GIVEN
+
+
+def _flag(changes: Mapping[str, Setting], key: str) -> bool | NotGiven:
+    return bool(changes[key]) if key in changes else NOT_GIVEN
+
+
+def failure_is_final(failure: tuple[str, set[str]]) -> bool:
+    """A deletion lock does not go away by retrying; other job failures may."""
+    reason, codes = failure
+    return "lock" in reason.lower() or bool(codes & LOCK_CODES)
 
 
 def _describe(failures: Mapping[str, str], limit: int = 10) -> str:

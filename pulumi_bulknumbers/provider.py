@@ -25,29 +25,31 @@ from pulumi.dynamic import (
 
 from pulumi_bulknumbers.client import BulkNumbersClient
 from pulumi_bulknumbers.config import ProviderSettings
-from pulumi_bulknumbers.errors import NotFoundError, OrderFailedError
-from pulumi_bulknumbers.inputs import DEFAULT_WAIT_SECONDS, normalize, validate_inputs
+from pulumi_bulknumbers.errors import UsageError
+from pulumi_bulknumbers.groups import group_key
+from pulumi_bulknumbers.inputs import DEFAULT_WAIT_SECONDS, is_unknown, normalize, validate_inputs
+from pulumi_bulknumbers.inventory import check_inventory, needed
+from pulumi_bulknumbers.lifecycle import PoolSteps
 from pulumi_bulknumbers.models import OrderingGroup
-from pulumi_bulknumbers.outputs import (
-    IN_FLIGHT,
-    number_outputs,
-    numbers_from_outputs,
-    order_outputs,
-)
-from pulumi_bulknumbers.plan import (
-    declared,
-    describe_changes,
-    effective_settings,
-    plan_diff,
-    to_request,
-)
+from pulumi_bulknumbers.plan import declared, effective_settings, plan_diff
 from pulumi_bulknumbers.pool import DECLARED_GROUP_KEYS, PoolOperations
+from pulumi_bulknumbers.preview import describe_changes
+from pulumi_bulknumbers.recovery import Recovery
+from pulumi_bulknumbers.state import (
+    OrderRecord,
+    OrderSlot,
+    PoolState,
+    state_from_outputs,
+    state_outputs,
+)
+from pulumi_bulknumbers.transport import RetryPolicy
 
-_CONFIG_KEYS = ("telnyx:apiKey", "telnyx:baseUrl")
+_CONFIG_KEYS = ("telnyx:apiKey", "telnyx:baseUrl", "telnyx:inventoryCheck")
+_TRUE = ("true", "1", "yes")
 
 
 class BulkNumberOrderProvider(ResourceProvider):
-    """check/diff/create/read/update/delete for a pool of numbers bought by one bulk order."""
+    """check/diff/create/read/update/delete for a pool of numbers bought by bulk orders."""
 
     # Nothing secret is ever captured: the key is read in the provider process.
     serialize_as_secret_always = False
@@ -58,12 +60,43 @@ class BulkNumberOrderProvider(ResourceProvider):
 
     # -- no network -----------------------------------------------------------------------
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate the declared inputs: one CheckFailure per bad field."""
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate the declared inputs: one CheckFailure per bad field.
+
+        With the inventory check on (opt-in), also ask Telnyx whether each group that will
+        buy can be filled: the only network call check makes.
+        """
         failures = validate_inputs(news)
         if failures:
             return CheckResult(news, [CheckFailure(f.path, f.reason) for f in failures])
-        return CheckResult(normalize(news), [])
+        spec = normalize(news)
+        if self._inventory_check_on(spec) and not is_unknown(spec.get("ordering_groups")):
+            failures = self._check_inventory(normalize(olds or {}), spec)
+        return CheckResult(spec, [CheckFailure(f.path, f.reason) for f in failures])
+
+    def _inventory_check_on(self, spec: Mapping[str, Any]) -> bool:
+        if "inventory_check" in spec:
+            return bool(spec["inventory_check"])
+        setting = str(getattr(self, "_config", {}).get("telnyx:inventoryCheck", ""))
+        return setting.lower() in _TRUE
+
+    def _check_inventory(self, olds: Mapping[str, Any], spec: Mapping[str, Any]) -> list[Any]:
+        wants = needed(olds, spec)
+        if not wants:
+            return []
+        name = _name(spec)
+        settings = ProviderSettings.load(getattr(self, "_config", None), os.environ)
+        try:
+            key = settings.require_key()
+        except UsageError:
+            pulumi.log.warn(f"{name}: inventory check skipped: no Telnyx API key configured")
+            return []
+        quick = RetryPolicy(max_attempts=2, max_total_seconds=5.0)
+        with BulkNumbersClient(key, base_url=settings.base_url, timeout=5.0, retry=quick) as client:
+            report = check_inventory(client, name, wants)
+        for warning in report.warnings:
+            pulumi.log.warn(warning)
+        return report.failures
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare declared inputs only; say in words what an update would do."""
@@ -79,100 +112,43 @@ class BulkNumberOrderProvider(ResourceProvider):
     # -- network --------------------------------------------------------------------------
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Submit (or adopt) the order, wait for it, and record what it bought."""
+        """Submit (or adopt, or recover) the order, wait for it, and record what it bought."""
         spec = normalize(props)
         with self._client() as client:
-            ops = self._ops(client, spec)
-            request = to_request(spec, ops.reference)
-            adopt_id = spec.get("adopt_order_id")
-            order = ops.adopt(adopt_id, request) if adopt_id else ops.submit(request)
-            outcome = ops.wait(order, _timeout(spec))
-            order = outcome.value
-            numbers: dict[str, str] = {}
-            if outcome.finished:
-                ops.check_outcome(order)
-                numbers = ops.resolve(order)
-            else:
-                ops.warn(_still_running(ops.name, order.id, outcome.waited))
-        return CreateResult(
-            order.id, {**declared(spec), **order_outputs(order), **number_outputs(numbers)}
-        )
+            state = self._steps(client, spec).create()
+        outs = _outputs(spec, state)
+        return CreateResult(outs["order_id"], outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Refresh the order's status and which of its numbers the account still owns."""
+        """Refresh the orders' status and which of the pool's numbers the account still owns."""
         spec = normalize(props)
         with self._client() as client:
-            ops = self._ops(client, spec)
-            try:
-                order = client.get_bulk_order(id_)
-            except NotFoundError:
-                ops.warn(f"{ops.name}: bulk order {id_} no longer exists; dropping it from state")
-                return ReadResult("", {})
-            if "pool_key" not in spec and not spec.get("customer_reference"):
+            steps = self._steps(client, spec)
+            if props.get("order_ids") is None and props.get("order_id") is None:
                 # `ResourceOptions(id=...)`: an order this program did not buy.
-                ops.reference = order.customer_reference or ops.reference
-            stored = numbers_from_outputs(props)
-            if props.get("status") in IN_FLIGHT or props.get("status") is None:
-                numbers = ops.resolve(order, relabel=False) if order.done else {}
+                spec, state = _imported(steps, id_, spec)
             else:
-                numbers = ops.owned(stored)
-                _warn_dropped(ops, stored, numbers)
-        if not spec.get("ordering_groups"):
-            spec["ordering_groups"] = [_declared_group(g) for g in order.ordering_groups]
+                state = state_from_outputs(props)
+            refreshed = steps.read(state, props)
+        if refreshed is None:
+            steps.ops.warn(f"{steps.ops.name}: bulk order {id_} no longer exists; dropping it")
+            return ReadResult("", {})
         inputs = declared(spec)
-        return ReadResult(
-            id_, {**inputs, **order_outputs(order), **number_outputs(numbers)}, inputs
-        )
+        return ReadResult(id_, _outputs(spec, refreshed), inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """Resume a pending order, then apply changed settings to every owned number."""
+        """Finish running orders, then buy, release and change settings in place."""
         spec = normalize(news)
         with self._client() as client:
-            ops = self._ops(client, olds)  # numbers still carry the old label
-            order = client.get_bulk_order(id_)
-            numbers = numbers_from_outputs(olds)
-            if olds.get("status") in IN_FLIGHT:
-                outcome = ops.wait(order, _timeout(spec))
-                order = outcome.value
-                if not outcome.finished:
-                    ops.warn(_still_running(ops.name, order.id, outcome.waited))
-                elif order.count_allocated == 0:
-                    ops.warn(f"{ops.name}: bulk order {order.id} ended without buying numbers")
-                else:
-                    ops.check_outcome(order)
-                    numbers = ops.resolve(order)
-            before, after = effective_settings(olds), effective_settings(spec)
-            changes = {k: v for k, v in after.items() if before.get(k) != v}
-            if changes and numbers:
-                # Only numbers still owned: a job naming a released number is refused whole.
-                owned = ops.owned(numbers)
-                _warn_dropped(ops, numbers, owned)
-                numbers = owned
-                ops.apply_settings(sorted(numbers), changes)
-        outs = {**declared(spec), **order_outputs(order), **number_outputs(numbers)}
-        return UpdateResult(outs)
+            steps = self._steps(client, spec, reference_from=olds)  # numbers carry the old label
+            state = steps.update(state_from_outputs(olds), olds)
+        return UpdateResult(_outputs(spec, state))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        """Release every owned number; an order still running is waited for first."""
+        """Release every owned number; orders still running are waited for first."""
         spec = normalize(props)
         with self._client() as client:
-            ops = self._ops(client, spec)
-            numbers = numbers_from_outputs(props)
-            if props.get("status") in IN_FLIGHT:
-                try:
-                    order = client.get_bulk_order(id_)
-                except NotFoundError:
-                    order = None
-                if order is not None:
-                    outcome = ops.wait(order, _timeout(spec))
-                    if not outcome.finished:
-                        raise OrderFailedError(
-                            f"{ops.name}: bulk order {id_} is still running, and numbers it "
-                            "buys later would be left behind. Run `pulumi destroy` again once "
-                            "it has finished."
-                        )
-                    numbers.update(ops.resolve(outcome.value))
-            ops.release(numbers)
+            self._steps(client, spec).delete(state_from_outputs(props))
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -180,14 +156,22 @@ class BulkNumberOrderProvider(ResourceProvider):
         settings = ProviderSettings.load(getattr(self, "_config", None), os.environ)
         return BulkNumbersClient(settings.require_key(), base_url=settings.base_url)
 
-    def _ops(self, client: BulkNumbersClient, spec: Mapping[str, Any]) -> PoolOperations:
-        return PoolOperations(
+    def _steps(
+        self,
+        client: BulkNumbersClient,
+        spec: Mapping[str, Any],
+        reference_from: Mapping[str, Any] | None = None,
+    ) -> PoolSteps:
+        name = _name(spec)
+        ops = PoolOperations(
             client,
-            name=_name(spec),
-            reference=effective_settings(spec)["customer_reference"] or "",
+            name=name,
+            reference=effective_settings(reference_from or spec)["customer_reference"] or "",
             log=pulumi.log.info,
             warn=pulumi.log.warn,
         )
+        recovery = Recovery(client, name, log=pulumi.log.info, warn=pulumi.log.warn)
+        return PoolSteps(ops, recovery, spec, _timeout(spec))
 
 
 def _name(spec: Mapping[str, Any]) -> str:
@@ -195,26 +179,28 @@ def _name(spec: Mapping[str, Any]) -> str:
     return str(key).rsplit("/", 1)[-1] if key else "bulk order"
 
 
-def _warn_dropped(ops: PoolOperations, stored: Mapping[str, str], owned: Mapping[str, str]) -> None:
-    dropped = sorted(set(stored) - set(owned))
-    if dropped:
-        shown = ", ".join(dropped[:10]) + (" ..." if len(dropped) > 10 else "")
-        ops.warn(
-            f"{ops.name}: {len(dropped)} numbers were released outside Pulumi and are no "
-            f"longer part of the pool: {shown}"
-        )
-
-
 def _timeout(spec: Mapping[str, Any]) -> float:
     value = spec.get("wait_timeout_seconds")
     return float(value) if value is not None else float(DEFAULT_WAIT_SECONDS)
 
 
-def _still_running(name: str, order_id: str, waited: float) -> str:
-    return (
-        f"{name}: bulk order {order_id} is still running after {waited:.0f}s; it is recorded "
-        "as it stands, and the next `pulumi up` resumes waiting for it."
-    )
+def _outputs(spec: Mapping[str, Any], state: PoolState) -> dict[str, Any]:
+    return {**declared(spec), **state_outputs(state, list(spec.get("ordering_groups") or []))}
+
+
+def _imported(
+    steps: PoolSteps, order_id: str, spec: dict[str, Any]
+) -> tuple[dict[str, Any], PoolState]:
+    """Inputs and state for an order read by id: its groups as the program would declare them."""
+    order = steps.ops.client.get_bulk_order(order_id)
+    if not spec.get("customer_reference"):
+        # Its numbers carry the label of whoever bought it, not this pool's default one.
+        steps.ops.reference = order.customer_reference or steps.ops.reference
+    if not spec.get("ordering_groups"):
+        spec = {**spec, "ordering_groups": [_declared_group(g) for g in order.ordering_groups]}
+    slots = [OrderSlot(group_key(g), dict(g)) for g in spec["ordering_groups"]]
+    state = PoolState(orders=[OrderRecord(order.id, "processing", slots, order.created_at)])
+    return spec, state
 
 
 def _declared_group(group: OrderingGroup) -> dict[str, Any]:

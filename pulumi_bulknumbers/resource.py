@@ -21,6 +21,8 @@ from pulumi_bulknumbers.provider import BulkNumberOrderProvider
 
 OUTPUTS = (
     "order_id",
+    "order_ids",
+    "orders",
     "status",
     "count_requested",
     "count_allocated",
@@ -77,6 +79,10 @@ class OrderingGroupArgs:
     """Only numbers that need no extra activation time (toll-free)."""
     exclude_held_numbers: Input[bool] | None = None
     """Leave out numbers held or reserved for the account."""
+    name: Input[str] | None = None
+    """Names the group across changes (unique in the pool): with a name, its count, criteria
+    and place in the list can all change and it stays the same group. Without one, a group is
+    its criteria."""
 
 
 def _to_props(value: Any) -> Any:
@@ -95,14 +101,17 @@ def _to_props(value: Any) -> Any:
 
 
 class BulkNumberOrder(Resource, module="telnyx", name="BulkNumberOrder"):
-    """A pool of Telnyx phone numbers bought with one bulk (inexplicit) number order.
+    """A pool of Telnyx phone numbers bought with bulk (inexplicit) number orders.
 
     `pulumi up` submits the order and waits for it; refresh re-reads it and the numbers it owns;
-    settings changes apply to every number in place; destroy releases the numbers (use
-    `protect` or `retain_on_delete` to keep them).
+    changes apply in place, group by group (top-up orders, newest-first releases) and settings
+    change on every number; destroy releases the numbers (use `protect`, `retain_on_delete` or
+    `deletion_lock` to keep them).
     """
 
     order_id: Output[str]
+    order_ids: Output[list[str]]
+    orders: Output[list[dict[str, Any]]]
     status: Output[str]
     count_requested: Output[int]
     count_allocated: Output[int]
@@ -118,6 +127,7 @@ class BulkNumberOrder(Resource, module="telnyx", name="BulkNumberOrder"):
     messaging_profile_id: Output[str | None]
     billing_group_id: Output[str | None]
     customer_reference: Output[str | None]
+    deletion_lock: Output[bool | None]
 
     def __init__(
         self,
@@ -130,6 +140,8 @@ class BulkNumberOrder(Resource, module="telnyx", name="BulkNumberOrder"):
         customer_reference: Input[str] | None = None,
         wait_timeout_seconds: Input[float] | None = None,
         adopt_order_id: Input[str] | None = None,
+        deletion_lock: Input[bool] | None = None,
+        inventory_check: Input[bool] | None = None,
         opts: ResourceOptions | None = None,
     ) -> None:
         """Declare a pool; see OrderingGroupArgs for the per-group criteria."""
@@ -146,6 +158,8 @@ class BulkNumberOrder(Resource, module="telnyx", name="BulkNumberOrder"):
             "customer_reference": customer_reference,
             "wait_timeout_seconds": wait_timeout_seconds,
             "adopt_order_id": adopt_order_id,
+            "deletion_lock": deletion_lock,
+            "inventory_check": inventory_check,
             # Names the pool across runs (project/stack/resource): the default label on its
             # numbers, and what recovery after a crash looks for.
             "pool_key": f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}",

@@ -1,0 +1,153 @@
+"""Never buy twice: lost answers, orphans of interrupted runs, identical pools, forced replaces.
+
+Every test runs the real provider process against the loopback sandbox and counts, at the
+sandbox, the bulk orders that were actually placed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pytest
+
+from pulumi_bulknumbers import BulkNumberOrder, OrderingGroupArgs
+from pulumi_bulknumbers.plan import effective_settings, to_request
+from pulumi_bulknumbers.testing import DeploymentError, run_program
+from tests.provider.conftest import Stack
+
+ORDERS = "/inexplicit_number_orders$"
+
+
+def local(count: int, area: str = "212") -> OrderingGroupArgs:
+    return OrderingGroupArgs(
+        country_iso="US",
+        phone_number_type="local",
+        count_requested=count,
+        national_destination_code=area,
+    )
+
+
+def pools(*names: str, count: int = 2, **options: Any) -> Callable[[], None]:
+    def program() -> None:
+        for name in names:
+            pool = BulkNumberOrder(name, ordering_groups=[local(count)], **options)
+            pulumi.export(name, pool.phone_numbers)
+            pulumi.export(f"{name}-orders", pool.order_ids)
+
+    return program
+
+
+def placed_orders(stack: Stack) -> list[str]:
+    """Ids of every bulk order the sandbox's account holds."""
+    return [o.id for o in stack.telnyx.iter_bulk_orders()]
+
+
+class TestLostAnswers:
+    """The POST's answer is lost: the provider finds the order instead of buying again."""
+
+    @pytest.mark.parametrize("kind", ["cut_after", "error_after"])
+    def test_order_placed_but_answer_lost_is_adopted(
+        self, make_stack: Callable[..., Stack], kind: str
+    ) -> None:
+        stack = make_stack()
+        stack.sandbox.inject_fault(kind, method="POST", path=ORDERS)  # type: ignore[arg-type]
+        up = run_program(pools("pool"), engine=stack.engine)
+        assert len(placed_orders(stack)) == 1
+        assert up.outputs["pool-orders"] == placed_orders(stack)
+        assert sorted(stack.sandbox.owned_numbers()) == up.outputs["pool"]
+        assert "looking for the order" in "\n".join(up.logs)
+
+    @pytest.mark.parametrize("kind", ["cut", "error"])
+    def test_order_not_placed_is_sent_again_after_looking(
+        self, make_stack: Callable[..., Stack], kind: str
+    ) -> None:
+        stack = make_stack()
+        stack.sandbox.inject_fault(kind, method="POST", path=ORDERS)  # type: ignore[arg-type]
+        up = run_program(pools("pool"), engine=stack.engine)
+        assert len(placed_orders(stack)) == 1
+        assert len(up.outputs["pool"]) == 2
+
+    def test_answers_lost_every_time_fail_clearly_without_buying_twice(
+        self, make_stack: Callable[..., Stack]
+    ) -> None:
+        stack = make_stack()
+        stack.sandbox.inject_fault("error", method="POST", path=ORDERS, times=10)
+        with pytest.raises(DeploymentError, match="no order was placed, so nothing was bought"):
+            run_program(pools("pool"), engine=stack.engine)
+        assert placed_orders(stack) == []
+
+
+class TestOrphans:
+    """An order bought by a run that died before recording it is adopted by the next up."""
+
+    def orphan(self, stack: Stack, name: str = "pool", count: int = 2) -> str:
+        """Place the order exactly as the interrupted run would have."""
+        spec = {
+            "ordering_groups": [
+                {
+                    "country_iso": "US",
+                    "phone_number_type": "local",
+                    "count_requested": count,
+                    "national_destination_code": "212",
+                }
+            ],
+            "pool_key": f"{stack.engine.project}/{stack.engine.stack}/{name}",
+        }
+        reference = effective_settings(spec)["customer_reference"] or ""
+        return stack.telnyx.create_bulk_order(to_request(spec, reference)).id
+
+    def test_next_up_adopts_the_orphan(self, make_stack: Callable[..., Stack]) -> None:
+        stack = make_stack()
+        orphan = self.orphan(stack)
+        up = run_program(pools("pool"), engine=stack.engine)
+        assert placed_orders(stack) == [orphan]
+        assert up.outputs["pool-orders"] == [orphan]
+        assert "adopting it instead of buying again" in "\n".join(up.logs)
+
+    def test_a_recorded_order_is_never_adopted(self, make_stack: Callable[..., Stack]) -> None:
+        """Destroy, then up again with the same names: a new order, not the old claimed one."""
+        stack = make_stack()
+        first = run_program(pools("pool"), engine=stack.engine).outputs["pool-orders"]
+        stack.engine.destroy()
+        again = run_program(pools("pool"), engine=stack.engine).outputs["pool-orders"]
+        assert again != first
+        assert len(placed_orders(stack)) == 2
+
+    def test_two_orphans_fail_naming_both(self, make_stack: Callable[..., Stack]) -> None:
+        stack = make_stack()
+        ids = {self.orphan(stack), self.orphan(stack)}
+        with pytest.raises(DeploymentError, match="2 unrecorded bulk orders") as err:
+            run_program(pools("pool"), engine=stack.engine)
+        assert all(i in str(err.value) for i in ids)
+        assert "adopt_order_id" in str(err.value)
+        assert set(placed_orders(stack)) == ids
+
+    def test_an_order_that_bought_nothing_is_no_orphan(
+        self, make_stack: Callable[..., Stack]
+    ) -> None:
+        stack = make_stack()
+        stack.sandbox.set_inventory("US", "local", "212", available=0)
+        with pytest.raises(DeploymentError, match="bought no numbers"):
+            run_program(pools("pool"), engine=stack.engine)
+        stack.sandbox.set_inventory("US", "local", "212", available=50)
+        up = run_program(pools("pool"), engine=stack.engine)
+        assert len(up.outputs["pool"]) == 2
+        assert len(placed_orders(stack)) == 2
+
+
+class TestIdenticalPools:
+    """Two resources with identical inputs never share an order."""
+
+    @pytest.mark.parametrize("options", [{}, {"customer_reference": "shared"}])
+    def test_each_gets_its_own_order(
+        self, make_stack: Callable[..., Stack], options: dict[str, Any]
+    ) -> None:
+        stack = make_stack()
+        up = run_program(pools("a", "b", **options), engine=stack.engine)
+        assert len(placed_orders(stack)) == 2
+        assert up.outputs["a-orders"] != up.outputs["b-orders"]
+        assert not set(up.outputs["a"]) & set(up.outputs["b"])
+        stack.engine.destroy()
+        assert stack.sandbox.owned_numbers() == []
