@@ -17,6 +17,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from pulumi_bulknumbers._pagination import DEFAULT_PAGE_WORKERS, Page
+from pulumi_bulknumbers._ratelimit import RateLimitedTransport, RateLimiter, shared_limiter
 from pulumi_bulknumbers._version import __version__
 from pulumi_bulknumbers.errors import (
     APIError,
@@ -43,6 +44,7 @@ USER_AGENT: Final = f"pulumi-bulknumbers/{__version__} (+python httpx)"
 _SANDBOX_HTTP_URL: Final = "https://api.telnyx.com/v2"
 _SANDBOX_KEY: Final = "sandbox"
 _EXCERPT_CHARS: Final = 160
+_REAL_TIME: Final = (time.sleep, time.monotonic)
 
 # httpx failures by whether the request can have reached the server (TransportError.request_sent).
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
@@ -119,13 +121,19 @@ class ClientCore:
             )
         else:
             inner, http_url = transport or httpx.HTTPTransport(), base_url.rstrip("/")
+        if transport is None and self._sandbox is None and (sleep, clock) == _REAL_TIME:
+            self._limiter = shared_limiter(http_url)
+        else:  # its own server, or its own time: a budget of its own
+            self._limiter = RateLimiter(clock=clock, sleep=sleep)
         self._api_key = api_key
         self._http = httpx.Client(
             base_url=http_url,
             auth=_BearerAuth(api_key),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
-            transport=RetryTransport(inner, policy=retry, sleep=sleep, clock=clock),
+            transport=RetryTransport(
+                RateLimitedTransport(inner, self._limiter), policy=retry, sleep=sleep, clock=clock
+            ),
         )
         self._base_path = self._http.base_url.path.rstrip("/")
 
