@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from pulumi_bulknumbers._pagination import DEFAULT_PAGE_WORKERS, Page
 from pulumi_bulknumbers._ratelimit import RateLimitedTransport, RateLimiter, shared_limiter
 from pulumi_bulknumbers._version import __version__
+from pulumi_bulknumbers._wire import Check
 from pulumi_bulknumbers.errors import (
     APIError,
     RateLimitError,
@@ -30,13 +31,11 @@ from pulumi_bulknumbers.errors import (
 from pulumi_bulknumbers.models import PaginationMeta, TelnyxErrorDetail
 from pulumi_bulknumbers.transport import RetryPolicy, RetryTransport, server_delay
 
-__all__ = ["DEFAULT_BASE_URL", "USER_AGENT", "Check", "ClientCore", "echoes"]
+__all__ = ["DEFAULT_BASE_URL", "USER_AGENT", "ClientCore"]
 
 _log = logging.getLogger("pulumi_bulknumbers.client")
 
 M = TypeVar("M", bound=BaseModel)
-Check = Callable[[M], str | None]
-"""What is wrong with a parsed answer (a sentence for the error), or None when it is sound."""
 
 DEFAULT_BASE_URL: Final = "https://api.telnyx.com/v2"
 USER_AGENT: Final = f"pulumi-bulknumbers/{__version__} (+python httpx)"
@@ -49,18 +48,6 @@ _REAL_TIME: Final = (time.sleep, time.monotonic)
 # httpx failures by whether the request can have reached the server (TransportError.request_sent).
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 _SENT = (httpx.ReadError, httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.DecodingError)
-
-
-def echoes(expected: str, field: str = "id") -> Check[Any]:
-    """A check that the answer is the resource asked for (ids compared case-insensitively)."""
-
-    def check(item: Any) -> str | None:
-        got = getattr(item, field, None)
-        if isinstance(got, str) and got.lower() == expected.lower():
-            return None
-        return f"asked for {type(item).__name__} {expected!r} but the answer is {got!r}"
-
-    return check
 
 
 def _is_sandbox(base_url: str) -> bool:
