@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo lint typecheck unit bench install clean
+.PHONY: test demo lint typecheck unit bench chaos install clean
 
 install: $(STAMP)
 
@@ -34,6 +34,10 @@ demo: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# The fault campaign: 200 seeded lifecycles under faults and kills (see benchmarks/chaos).
+chaos: install
+	$(BIN)/python -m benchmarks.chaos
 
 clean:
 	rm -rf $(VENV) .bulknumbers .pytest_cache .mypy_cache .ruff_cache
