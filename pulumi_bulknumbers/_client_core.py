@@ -17,7 +17,9 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from pulumi_bulknumbers._pagination import DEFAULT_PAGE_WORKERS, Page
+from pulumi_bulknumbers._ratelimit import RateLimitedTransport, RateLimiter, shared_limiter
 from pulumi_bulknumbers._version import __version__
+from pulumi_bulknumbers._wire import Check
 from pulumi_bulknumbers.errors import (
     APIError,
     RateLimitError,
@@ -29,13 +31,11 @@ from pulumi_bulknumbers.errors import (
 from pulumi_bulknumbers.models import PaginationMeta, TelnyxErrorDetail
 from pulumi_bulknumbers.transport import RetryPolicy, RetryTransport, server_delay
 
-__all__ = ["DEFAULT_BASE_URL", "USER_AGENT", "Check", "ClientCore", "echoes"]
+__all__ = ["DEFAULT_BASE_URL", "USER_AGENT", "ClientCore"]
 
 _log = logging.getLogger("pulumi_bulknumbers.client")
 
 M = TypeVar("M", bound=BaseModel)
-Check = Callable[[M], str | None]
-"""What is wrong with a parsed answer (a sentence for the error), or None when it is sound."""
 
 DEFAULT_BASE_URL: Final = "https://api.telnyx.com/v2"
 USER_AGENT: Final = f"pulumi-bulknumbers/{__version__} (+python httpx)"
@@ -43,22 +43,11 @@ USER_AGENT: Final = f"pulumi-bulknumbers/{__version__} (+python httpx)"
 _SANDBOX_HTTP_URL: Final = "https://api.telnyx.com/v2"
 _SANDBOX_KEY: Final = "sandbox"
 _EXCERPT_CHARS: Final = 160
+_REAL_TIME: Final = (time.sleep, time.monotonic)
 
 # httpx failures by whether the request can have reached the server (TransportError.request_sent).
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 _SENT = (httpx.ReadError, httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.DecodingError)
-
-
-def echoes(expected: str, field: str = "id") -> Check[Any]:
-    """A check that the answer is the resource asked for (ids compared case-insensitively)."""
-
-    def check(item: Any) -> str | None:
-        got = getattr(item, field, None)
-        if isinstance(got, str) and got.lower() == expected.lower():
-            return None
-        return f"asked for {type(item).__name__} {expected!r} but the answer is {got!r}"
-
-    return check
 
 
 def _is_sandbox(base_url: str) -> bool:
@@ -119,13 +108,19 @@ class ClientCore:
             )
         else:
             inner, http_url = transport or httpx.HTTPTransport(), base_url.rstrip("/")
+        if transport is None and self._sandbox is None and (sleep, clock) == _REAL_TIME:
+            self._limiter = shared_limiter(http_url)
+        else:  # its own server, or its own time: a budget of its own
+            self._limiter = RateLimiter(clock=clock, sleep=sleep)
         self._api_key = api_key
         self._http = httpx.Client(
             base_url=http_url,
             auth=_BearerAuth(api_key),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
-            transport=RetryTransport(inner, policy=retry, sleep=sleep, clock=clock),
+            transport=RetryTransport(
+                RateLimitedTransport(inner, self._limiter), policy=retry, sleep=sleep, clock=clock
+            ),
         )
         self._base_path = self._http.base_url.path.rstrip("/")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import partial
 
-from pulumi_bulknumbers._client_core import ClientCore, echoes
+from pulumi_bulknumbers._client_core import ClientCore
 from pulumi_bulknumbers._pagination import (
     MAX_PAGE_SIZE,
     Page,
@@ -14,6 +14,7 @@ from pulumi_bulknumbers._pagination import (
     iter_items,
 )
 from pulumi_bulknumbers._params import NOT_GIVEN, NotGiven, filters, given, segment
+from pulumi_bulknumbers._wire import echoes
 from pulumi_bulknumbers.errors import UsageError
 from pulumi_bulknumbers.models import (
     MessagingBulkUpdate,

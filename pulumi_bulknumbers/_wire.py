@@ -1,12 +1,29 @@
-"""Model base classes shared by every wire model, and Telnyx's error entry."""
+"""Model base classes shared by every wire model, Telnyx's error entry, and answer checks."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-__all__ = ["Received", "Sent", "TelnyxErrorDetail"]
+__all__ = ["Check", "Received", "Sent", "TelnyxErrorDetail", "echoes"]
+
+M = TypeVar("M", bound=BaseModel)
+Check = Callable[[M], str | None]
+"""What is wrong with a parsed answer (a sentence for the error), or None when it is sound."""
+
+
+def echoes(expected: str, field: str = "id") -> Check[Any]:
+    """A check that the answer is the resource asked for (ids compared case-insensitively)."""
+
+    def check(item: Any) -> str | None:
+        got = getattr(item, field, None)
+        if isinstance(got, str) and got.lower() == expected.lower():
+            return None
+        return f"asked for {type(item).__name__} {expected!r} but the answer is {got!r}"
+
+    return check
 
 
 class Sent(BaseModel):

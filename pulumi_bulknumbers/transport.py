@@ -1,6 +1,7 @@
 """`RetryTransport`: retries what is safe to retry, around any other httpx transport.
 
-What is retried (with exponential backoff and jitter, bounded in attempts and in total time):
+What is retried (with exponential backoff and jitter, bounded in attempts and in total time;
+429s within their own, longer time budget):
 
 | method                          | 429 | 500/502/503/504 | connect error | error after sending |
 |---------------------------------|-----|-----------------|---------------|---------------------|
@@ -15,7 +16,10 @@ values, so repeating it is harmless.
 
 The wait before a retry is the server's `Retry-After` (seconds or HTTP date; `retry-after-ms`
 too) or `x-ratelimit-reset` (seconds) when present, else `base_delay * 2**n` capped at
-`max_delay`, minus up to 25% jitter. A retry that would end past `max_total_seconds` is not made.
+`max_delay`, minus up to 25% jitter. After a 5xx or a connection error, a retry that would end
+past `max_total_seconds` or exceed `max_attempts` is not made. A 429 only says "not now", so it
+is retried, for any method, while the call's total time stays within `rate_limit_seconds` (two
+minutes by default): a rate-limit storm slows callers down instead of failing them.
 
 >>> transport = RetryTransport(httpx.HTTPTransport(), policy=RetryPolicy(max_attempts=3))
 >>> client = httpx.Client(transport=transport)
@@ -33,7 +37,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-__all__ = ["RetryPolicy", "RetryTransport", "server_delay"]
+__all__ = ["RetryPolicy", "RetryTransport", "ratelimit_reset", "server_delay"]
 
 _log = logging.getLogger(__name__)
 
@@ -45,21 +49,27 @@ _NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard to retry: attempts (including the first), backoff, and a total time budget.
+    """How hard to retry: attempts and time after failures, backoff, and time for 429s.
 
-    >>> RetryPolicy(max_attempts=1)  # never retry
+    `max_attempts` (including the first) and `max_total_seconds` bound retries after 5xx and
+    connection errors; 429s do not use up attempts and are retried while the call has lasted
+    less than `rate_limit_seconds`.
+
+    >>> RetryPolicy(max_attempts=1, rate_limit_seconds=0)  # never retry
     """
 
     max_attempts: int = 4
     base_delay: float = 0.5
     max_delay: float = 8.0
     max_total_seconds: float = 60.0
+    rate_limit_seconds: float = 120.0
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
             raise ValueError("RetryPolicy.max_attempts must be at least 1 (1 means no retries)")
-        if min(self.base_delay, self.max_delay, self.max_total_seconds) < 0:
-            raise ValueError("RetryPolicy delays and max_total_seconds must not be negative")
+        budgets = (self.base_delay, self.max_delay, self.max_total_seconds, self.rate_limit_seconds)
+        if min(budgets) < 0:
+            raise ValueError("RetryPolicy delays and time budgets must not be negative")
 
     def backoff(self, retry_number: int, rng: random.Random) -> float:
         """Delay before retry `retry_number` (1-based): doubling, capped, with -25% jitter."""
@@ -96,40 +106,46 @@ class RetryTransport(httpx.BaseTransport):
         request.read()  # buffer the body so every attempt sends the same bytes
         idempotent = request.method.upper() in _IDEMPOTENT_METHODS
         started = self._clock()
-        attempt = 1
+        failures = limited = 0
         while True:
             try:
                 response = self.inner.handle_request(request)
             except httpx.TransportError as exc:
                 if not (idempotent or isinstance(exc, _NOT_SENT_ERRORS)):
                     raise
-                delay = self.policy.backoff(attempt, self._rng)
-                if not self._may_retry(request, attempt, started, delay, type(exc).__name__):
+                failures += 1
+                delay = self.policy.backoff(failures, self._rng)
+                if not self._may_retry(request, failures, started, delay, type(exc).__name__):
                     raise
             else:
-                if response.status_code not in _RETRY_STATUSES:
-                    return response
-                if response.status_code != 429 and not idempotent:
+                status = response.status_code
+                if status not in _RETRY_STATUSES or (status != 429 and not idempotent):
                     return response
                 hint = self._server_delay(response)
-                delay = hint if hint is not None else self.policy.backoff(attempt, self._rng)
-                if not self._may_retry(request, attempt, started, delay, response.status_code):
+                if status == 429:
+                    limited += 1
+                    delay = hint if hint else self.policy.backoff(limited, self._rng)
+                    retry = self._may_retry_limited(request, started, delay)
+                else:
+                    failures += 1
+                    delay = hint if hint is not None else self.policy.backoff(failures, self._rng)
+                    retry = self._may_retry(request, failures, started, delay, status)
+                if not retry:
                     return response
                 response.read()
                 response.close()
             self._sleep(delay)
-            attempt += 1
 
     def close(self) -> None:
         """Close the wrapped transport."""
         self.inner.close()
 
     def _may_retry(
-        self, request: httpx.Request, attempt: int, started: float, delay: float, why: object
+        self, request: httpx.Request, failures: int, started: float, delay: float, why: object
     ) -> bool:
         where = f"{request.method} {request.url.path}"
-        if attempt >= self.policy.max_attempts:
-            _log.info("%s: %s; giving up after %d attempts", where, why, attempt)
+        if failures >= self.policy.max_attempts:
+            _log.info("%s: %s; giving up after %d failed attempts", where, why, failures)
             return False
         if self._clock() - started + delay > self.policy.max_total_seconds:
             _log.info("%s: %s; a retry in %.2fs would exceed the time budget", where, why, delay)
@@ -139,9 +155,25 @@ class RetryTransport(httpx.BaseTransport):
             where,
             why,
             delay,
-            attempt + 1,
+            failures + 1,
             self.policy.max_attempts,
         )
+        return True
+
+    def _may_retry_limited(self, request: httpx.Request, started: float, delay: float) -> bool:
+        where = f"{request.method} {request.url.path}"
+        elapsed = self._clock() - started
+        if elapsed + delay > self.policy.rate_limit_seconds:
+            _log.warning(
+                "%s: 429 for %.1fs; a retry in %.2fs would exceed the rate-limit budget (%gs)",
+                where,
+                elapsed,
+                delay,
+                self.policy.rate_limit_seconds,
+            )
+            return False
+        # Expected under load, and the shared limiter keeps it rare: not a warning.
+        _log.info("%s: 429; retrying in %.2fs", where, delay)
         return True
 
     def _server_delay(self, response: httpx.Response) -> float | None:
@@ -162,7 +194,12 @@ def server_delay(headers: httpx.Headers, *, now: float, rate_limited: bool) -> f
             seconds = _seconds(value, now)
             if seconds is not None:
                 return max(0.0, seconds * scale)
-    if rate_limited and (reset := headers.get("x-ratelimit-reset")) is not None:
+    return ratelimit_reset(headers, now=now) if rate_limited else None
+
+
+def ratelimit_reset(headers: httpx.Headers, *, now: float) -> float | None:
+    """Seconds until the rate-limit budget is back (`x-ratelimit-reset`), or None."""
+    if (reset := headers.get("x-ratelimit-reset")) is not None:
         seconds = _seconds(reset, now)
         if seconds is not None:
             # Some APIs send an epoch instant here instead of a duration: accept both.

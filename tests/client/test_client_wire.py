@@ -475,7 +475,7 @@ class TestErrors:
         limited = httpx.Response(
             429, json={"errors": [{"code": "10011"}]}, headers={"Retry-After": "2"}
         )
-        client, script = scripted(limited, limited, policy=RetryPolicy(max_attempts=2))
+        client, script = scripted(limited, limited, policy=RetryPolicy(rate_limit_seconds=3))
         with pytest.raises(RateLimitError) as info:
             client.get_job("j")
         assert (info.value.retry_after, len(script.requests)) == (2.0, 2)

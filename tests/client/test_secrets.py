@@ -52,7 +52,8 @@ class TestKeyNeverLeaks:
         self, scripted: MakeScripted, caplog: pytest.LogCaptureFixture, outcome: Any
     ) -> None:
         """Whatever fails, and even if the server echoes the key, no output contains it."""
-        client, _ = scripted(outcome, outcome, policy=RetryPolicy(max_attempts=2))
+        policy = RetryPolicy(max_attempts=2, rate_limit_seconds=1.5)
+        client, _ = scripted(outcome, outcome, policy=policy)
         with caplog.at_level(logging.DEBUG), pytest.raises(BulkNumbersError) as info:
             client.get_bulk_order("o")
         assert API_KEY not in _everything_about(info.value)

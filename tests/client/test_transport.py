@@ -189,31 +189,71 @@ class TestBounds:
     def test_a_wait_past_the_time_budget_is_not_made(
         self, make: Make, fake_clock: FakeClock
     ) -> None:
-        """A Retry-After longer than the budget returns the 429 at once."""
-        policy = RetryPolicy(max_attempts=10, max_total_seconds=60)
-        client, script = make(_status(429, **{"Retry-After": "120"}), _ok(), policy=policy)
+        """A Retry-After longer than the rate-limit budget returns the 429 at once."""
+        policy = RetryPolicy(max_attempts=10, rate_limit_seconds=120)
+        client, script = make(_status(429, **{"Retry-After": "121"}), _ok(), policy=policy)
         assert client.get(URL).status_code == 429
         assert (len(script.requests), fake_clock.sleeps) == (1, [])
 
     def test_total_time_is_bounded(self, make: Make, fake_clock: FakeClock) -> None:
-        """Retries stop once the next wait would cross max_total_seconds."""
+        """Retries after 5xx stop once the next wait would cross max_total_seconds."""
         policy = RetryPolicy(max_attempts=100, max_total_seconds=10)
-        client, _ = make(*[_status(429, **{"Retry-After": "4"})] * 10, policy=policy)
+        client, _ = make(*[_status(503, **{"Retry-After": "4"})] * 10, policy=policy)
         started = fake_clock.now()
-        assert client.get(URL).status_code == 429
+        assert client.get(URL).status_code == 503
         assert fake_clock.sleeps == [4.0, 4.0]
         assert fake_clock.now() - started <= 10
 
-    def test_single_attempt_policy_never_retries(self, make: Make) -> None:
-        """max_attempts=1 disables retries."""
-        client, script = make(_status(503), _ok(), policy=RetryPolicy(max_attempts=1))
-        assert client.get(URL).status_code == 503
+    def test_429s_have_their_own_longer_budget(self, make: Make, fake_clock: FakeClock) -> None:
+        """429s do not use up max_attempts: they go on until rate_limit_seconds is spent."""
+        policy = RetryPolicy(max_attempts=2, max_total_seconds=5, rate_limit_seconds=30)
+        client, script = make(*[_status(429, **{"Retry-After": "4"})] * 20, policy=policy)
+        started = fake_clock.now()
+        assert client.get(URL).status_code == 429
+        assert fake_clock.sleeps == [4.0] * 7
+        assert len(script.requests) == 8
+        assert fake_clock.now() - started <= 30
+
+    def test_429s_and_failures_are_counted_apart(self, make: Make) -> None:
+        """A 503 after several 429s still has its attempts: the call succeeds."""
+        policy = RetryPolicy(max_attempts=2)
+        limited = _status(429, **{"Retry-After": "1"})
+        client, script = make(limited, limited, limited, _status(503), _ok(), policy=policy)
+        assert client.get(URL).status_code == 200
+        assert len(script.requests) == 5
+
+    def test_a_429_without_a_hint_backs_off(self, make: Make, fake_clock: FakeClock) -> None:
+        """No Retry-After (or zero) still waits, doubling, rather than hammering."""
+        client, _ = make(_status(429), _status(429, **{"Retry-After": "0"}), _ok())
+        assert client.get(URL).status_code == 200
+        assert len(fake_clock.sleeps) == 2
+        assert 0.375 <= fake_clock.sleeps[0] <= 0.5
+        assert 0.75 <= fake_clock.sleeps[1] <= 1.0
+
+    def test_a_post_is_resent_after_429s_only(self, make: Make) -> None:
+        """A POST rides out 429s, but the 500 after them ends it: one more send could buy twice."""
+        limited = _status(429, **{"Retry-After": "1"})
+        client, script = make(limited, limited, _status(500), _ok())
+        assert client.post(URL, json={"a": 1}).status_code == 500
+        assert len(script.requests) == 3
+
+    @pytest.mark.parametrize("status", [503, 429], ids=str)
+    def test_single_attempt_policy_never_retries(self, make: Make, status: int) -> None:
+        """max_attempts=1 with rate_limit_seconds=0 disables retries."""
+        policy = RetryPolicy(max_attempts=1, rate_limit_seconds=0)
+        client, script = make(_status(status), _ok(), policy=policy)
+        assert client.get(URL).status_code == status
         assert len(script.requests) == 1
 
     @pytest.mark.parametrize(
         "kwargs",
-        [{"max_attempts": 0}, {"base_delay": -1}, {"max_total_seconds": -1}],
-        ids=["zero-attempts", "negative-delay", "negative-budget"],
+        [
+            {"max_attempts": 0},
+            {"base_delay": -1},
+            {"max_total_seconds": -1},
+            {"rate_limit_seconds": -1},
+        ],
+        ids=["zero-attempts", "negative-delay", "negative-budget", "negative-429-budget"],
     )
     def test_nonsense_policies_are_refused(self, kwargs: dict[str, float]) -> None:
         """RetryPolicy validates itself."""

@@ -227,10 +227,16 @@ class TestJobPartialFailure:
         assert sandbox.owned_numbers() == numbers
 
     def test_a_refused_job_is_not_struck(self, api: httpx.Client, sandbox: Sandbox) -> None:
-        """A job the sandbox refuses (422) carries no fault, and the fault waits for the next."""
+        """A job the sandbox refuses (422) is recorded without a fault; the scripted fault is
+        spent on it all the same (it matched), so the next job is whole."""
+        numbers = self._numbers(api, 2)
         sandbox.inject_fault("job_partial_failure")
         refused = api.post("/phone_numbers/jobs/delete_phone_numbers", json={})
         assert refused.status_code == 422
+        created = api.post(
+            "/phone_numbers/jobs/delete_phone_numbers", json={"phone_numbers": numbers}
+        )
+        assert _job(api, created.json()["data"]["id"])["failed_operations"] == []
         assert sandbox.fault_counts() == {}
 
 
