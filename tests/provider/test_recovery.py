@@ -151,3 +151,49 @@ class TestIdenticalPools:
         assert not set(up.outputs["a"]) & set(up.outputs["b"])
         stack.engine.destroy()
         assert stack.sandbox.owned_numbers() == []
+
+
+class TestAbsurdAnswers:
+    """Answers no API should give end in a clear error or a recovery, never a second order."""
+
+    BULK_ORDER = "/inexplicit_number_orders/[0-9a-f-]+$"
+
+    @pytest.mark.parametrize("kind", ["garbage", "html_502"])
+    def test_unreadable_answer_to_the_order_buys_once(
+        self, make_stack: Callable[..., Stack], kind: str
+    ) -> None:
+        stack = make_stack()
+        stack.sandbox.inject_fault(kind, method="POST", path=ORDERS)  # type: ignore[arg-type]
+        up = run_program(pools("pool"), engine=stack.engine)
+        assert len(placed_orders(stack)) == 1
+        assert len(up.outputs["pool"]) == 2
+
+    @pytest.mark.parametrize(
+        ("kind", "says"),
+        [
+            ("overallocate", "were requested"),
+            ("wrong_id", "but the answer is"),
+            ("garbage", "the body is not JSON"),
+            ("html_502", "HTML page"),
+        ],
+    )
+    def test_absurd_polls_end_in_a_clear_error_and_the_next_up_buys_nothing(
+        self, make_stack: Callable[..., Stack], kind: str, says: str
+    ) -> None:
+        stack = make_stack(processing_seconds=2)
+        stack.sandbox.inject_fault(
+            kind,  # type: ignore[arg-type]
+            method="GET",
+            path=self.BULK_ORDER,
+            times=50,
+        )
+        with pytest.raises(DeploymentError) as err:
+            run_program(pools("pool"), engine=stack.engine)
+        message = str(err.value)
+        assert says in message
+        assert "pulumi_bulknumbers.errors." in message
+        assert message.count('File "') <= 3, "our errors show their message, not a deep trace"
+        stack.sandbox.faults.clear()
+        up = run_program(pools("pool"), engine=stack.engine)
+        assert len(placed_orders(stack)) == 1
+        assert up.outputs["pool-orders"] == placed_orders(stack)
