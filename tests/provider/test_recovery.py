@@ -14,7 +14,12 @@ import pytest
 
 from pulumi_bulknumbers import BulkNumberOrder, OrderingGroupArgs
 from pulumi_bulknumbers.plan import effective_settings, to_request
-from pulumi_bulknumbers.testing import DeploymentError, run_program
+from pulumi_bulknumbers.testing import (
+    DeploymentError,
+    KillSwitch,
+    ProviderKilledError,
+    run_program,
+)
 from tests.provider.conftest import Stack
 
 ORDERS = "/inexplicit_number_orders$"
@@ -197,3 +202,49 @@ class TestAbsurdAnswers:
         up = run_program(pools("pool"), engine=stack.engine)
         assert len(placed_orders(stack)) == 1
         assert up.outputs["pool-orders"] == placed_orders(stack)
+
+
+class TestCrashes:
+    """The provider process dies mid-run (Ctrl-C, a killed CI runner): the next up recovers."""
+
+    def test_killed_while_waiting_then_up_buys_exactly_once(
+        self, make_stack: Callable[..., Stack]
+    ) -> None:
+        stack = make_stack(processing_seconds=3)
+        kill = KillSwitch.on(lambda: stack.bulk_order_posts() >= 1, after=0.3, label="mid-wait")
+        with pytest.raises(ProviderKilledError):
+            run_program(pools("pool"), engine=stack.engine, kill=kill)
+        assert kill.fired.is_set()
+        assert stack.engine.state.resources == []  # the create never finished
+        up = run_program(pools("pool"), engine=stack.engine)
+        assert len(placed_orders(stack)) == 1
+        assert up.outputs["pool-orders"] == placed_orders(stack)
+        assert sorted(stack.sandbox.owned_numbers()) == up.outputs["pool"]
+        assert "adopting it instead of buying again" in "\n".join(up.logs)
+
+    def test_killed_during_a_top_up_then_up_buys_it_once(
+        self, make_stack: Callable[..., Stack]
+    ) -> None:
+        stack = make_stack(processing_seconds=2)
+        run_program(pools("pool", count=2), engine=stack.engine)
+        kill = KillSwitch.on(lambda: stack.bulk_order_posts() >= 2, after=0.2, label="top-up")
+        with pytest.raises(ProviderKilledError):
+            run_program(pools("pool", count=5), engine=stack.engine, kill=kill)
+        up = run_program(pools("pool", count=5), engine=stack.engine)
+        assert len(placed_orders(stack)) == 2
+        assert len(up.outputs["pool"]) == 5
+        assert sorted(stack.sandbox.owned_numbers()) == up.outputs["pool"]
+
+
+class TestForcedReplace:
+    """`pulumi up --replace` with identical inputs buys anew and releases only the old numbers."""
+
+    def test_replace_never_adopts_its_predecessor(self, make_stack: Callable[..., Stack]) -> None:
+        stack = make_stack()
+        first = run_program(pools("pool"), engine=stack.engine).outputs
+        again = run_program(pools("pool"), engine=stack.engine, replace=["pool"])
+        assert again.ops()["pool"] == "replace"
+        assert again.outputs["pool-orders"] != first["pool-orders"]
+        assert len(placed_orders(stack)) == 2
+        assert sorted(stack.sandbox.owned_numbers()) == again.outputs["pool"]
+        assert not set(first["pool"]) & set(again.outputs["pool"])
