@@ -14,10 +14,10 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from pulumi_bulknumbers._params import NOT_GIVEN, NotGiven
+from pulumi_bulknumbers.batch import BatchRunner
 from pulumi_bulknumbers.client import BulkNumbersClient
 from pulumi_bulknumbers.errors import (
     NotFoundError,
@@ -33,16 +33,7 @@ from pulumi_bulknumbers.models import BulkOrder, BulkOrderRequest, PhoneNumbersJ
 from pulumi_bulknumbers.progress import failure_summary, progress_line
 from pulumi_bulknumbers.waiter import PollSchedule, WaitOutcome, wait_until
 
-JOB_SIZE = 1000
-"""Telnyx takes at most 1,000 numbers per phone-number job."""
-MAX_PENDING_JOBS = 20
-"""Telnyx refuses a new job while 20 of the account's jobs are pending."""
 GONE_STATUSES = frozenset({"deleted", "ported-out", "port-out-pending", "purchase-failed"})
-NOT_FOUND_CODES = frozenset({"10005"})
-LOCK_CODES = frozenset({"10015"})
-"""The sandbox's code for a number whose deletion lock refused a release."""
-JOB_ROUNDS = 3
-"""Jobs over the numbers a job failed, before they count as failed."""
 Setting = str | bool | None
 TRANSIENT = (ServerError, TransportError, UnexpectedResponseError, RateLimitError)
 """Failures of a poll that say nothing about the order itself."""
@@ -52,11 +43,6 @@ MAX_POLL_FAILURES = 5
 def default_reference(pool_key: str) -> str:
     """The label put on a pool's numbers when the user sets no customer_reference."""
     return "bulknumbers-" + hashlib.sha256(pool_key.encode()).hexdigest()[:16]
-
-
-def _chunks(items: Sequence[str], size: int) -> Iterable[list[str]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
 
 
 @dataclass
@@ -71,6 +57,10 @@ class PoolOperations:
     schedule: PollSchedule = field(default_factory=PollSchedule)
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
+
+    @property
+    def batch(self) -> BatchRunner:
+        return BatchRunner(self.client, self.name, self.schedule, self.clock, self.sleep)
 
     # -- orders ---------------------------------------------------------------------------
 
@@ -215,54 +205,17 @@ class PoolOperations:
                 )
 
             failures.update(
-                {n: reason for n, (reason, _) in self._jobs_with_retry(numbers, submit).items()}
+                {n: reason for n, (reason, _) in self.batch.run(numbers, submit).items()}
             )
         if "messaging_profile_id" in changes:
             profile = changes["messaging_profile_id"]
-            failures.update(self._set_messaging(numbers, str(profile or "")))
+            failures.update(self.batch.set_messaging(numbers, str(profile or "")))
         if failures:
             raise SettingsError(
                 f"{self.name}: {len(failures)} of {len(numbers)} numbers did not take the new "
                 f"settings: {_describe(failures)}. Run `pulumi up` again to retry them."
             )
         self.log(f"{self.name}: applied {', '.join(sorted(changes))} to {len(numbers)} numbers")
-
-    def _jobs_with_retry(
-        self, numbers: Sequence[str], submit: Callable[[list[str]], PhoneNumbersJob]
-    ) -> dict[str, tuple[str, set[str]]]:
-        """Run jobs over `numbers`; retry the numbers that failed (a job fails some numbers
-        for passing reasons); return what still failed, with the error codes."""
-        failures: dict[str, tuple[str, set[str]]] = {}
-        todo = list(numbers)
-        for _ in range(JOB_ROUNDS):
-            failures = {
-                n: failure
-                for n, failure in _job_failures_with_codes(self._run_jobs(todo, submit)).items()
-                if not failure[1] & NOT_FOUND_CODES
-            }
-            todo = sorted(n for n in failures if not failure_is_final(failures[n]))
-            if not todo:
-                break
-        return failures
-
-    def _set_messaging(self, numbers: Sequence[str], profile_id: str) -> dict[str, str]:
-        failures: dict[str, str] = {}
-        for chunk in _chunks(numbers, JOB_SIZE):
-            update = self.client.create_messaging_bulk_update(profile_id, chunk)
-            outcome = wait_until(
-                partial(self.client.get_messaging_bulk_update, update.order_id),
-                lambda u: u.done,
-                timeout=600,
-                initial=update,
-                schedule=self.schedule,
-                clock=self.clock,
-                sleep=self.sleep,
-            )
-            for number in outcome.value.failed:
-                failures[number] = "messaging profile not applied"
-            for number in outcome.value.pending if not outcome.finished else []:
-                failures[number] = "messaging update still pending after 10 minutes"
-        return failures
 
     def release(self, numbers: Mapping[str, str]) -> set[str]:
         """Release every owned number with delete jobs; return the numbers now gone.
@@ -278,7 +231,7 @@ class PoolOperations:
             return set(numbers)
         failures = {
             n: reason
-            for n, (reason, _) in self._jobs_with_retry(
+            for n, (reason, _) in self.batch.run(
                 sorted(owned), self.client.create_delete_job
             ).items()
         }
@@ -292,46 +245,6 @@ class PoolOperations:
             )
         return set(numbers)
 
-    def _run_jobs(
-        self, numbers: Sequence[str], submit: Callable[[list[str]], PhoneNumbersJob]
-    ) -> list[PhoneNumbersJob]:
-        """Submit jobs of <= 1,000 numbers, <= 20 at a time, and wait for all of them."""
-        finished: list[PhoneNumbersJob] = []
-        chunks = list(_chunks(numbers, JOB_SIZE))
-        for start in range(0, len(chunks), MAX_PENDING_JOBS):
-            batch = [submit(chunk) for chunk in chunks[start : start + MAX_PENDING_JOBS]]
-            for job in batch:
-                outcome = wait_until(
-                    partial(self.client.get_job, job.id),
-                    lambda j: j.done,
-                    timeout=3600,
-                    initial=job,
-                    schedule=self.schedule,
-                    clock=self.clock,
-                    sleep=self.sleep,
-                )
-                if not outcome.finished:
-                    raise ReleaseError(
-                        f"{self.name}: phone-number job {job.id} is still {outcome.value.status} "
-                        "after an hour; run the command again later to pick up where it stopped.",
-                        numbers=[],
-                    )
-                finished.append(outcome.value)
-        return finished
-
-
-def _job_failures_with_codes(jobs: Iterable[PhoneNumbersJob]) -> dict[str, tuple[str, set[str]]]:
-    failures: dict[str, tuple[str, set[str]]] = {}
-    for job in jobs:
-        for op in job.failed_operations:
-            number = op.phone_number or op.id or "?"
-            reason = "; ".join(e.detail or e.title or e.code or "" for e in op.errors) or job.status
-            failures[number] = (reason, {e.code for e in op.errors if e.code})
-        if job.status in {"failed", "expired"} and not job.failed_operations:
-            for pending in job.pending_operations:
-                failures[pending.phone_number or pending.id or "?"] = (f"job {job.status}", set())
-    return failures
-
 
 def _given(changes: Mapping[str, Setting], key: str) -> str | NotGiven:
     """A setting to send: its new value, "" to clear it, or not sent when unchanged."""
@@ -340,12 +253,6 @@ def _given(changes: Mapping[str, Setting], key: str) -> str | NotGiven:
 
 def _flag(changes: Mapping[str, Setting], key: str) -> bool | NotGiven:
     return bool(changes[key]) if key in changes else NOT_GIVEN
-
-
-def failure_is_final(failure: tuple[str, set[str]]) -> bool:
-    """A deletion lock does not go away by retrying; other job failures may."""
-    reason, codes = failure
-    return "lock" in reason.lower() or bool(codes & LOCK_CODES)
 
 
 def _describe(failures: Mapping[str, str], limit: int = 10) -> str:

@@ -7,9 +7,10 @@ so neither ever reaches the program's state. check and diff make no network call
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import pulumi
 from pulumi.dynamic import (
@@ -25,7 +26,7 @@ from pulumi.dynamic import (
 
 from pulumi_bulknumbers.client import BulkNumbersClient
 from pulumi_bulknumbers.config import ProviderSettings
-from pulumi_bulknumbers.errors import UsageError
+from pulumi_bulknumbers.errors import BulkNumbersError, UsageError
 from pulumi_bulknumbers.groups import group_key
 from pulumi_bulknumbers.inputs import DEFAULT_WAIT_SECONDS, is_unknown, normalize, validate_inputs
 from pulumi_bulknumbers.inventory import check_inventory, needed
@@ -43,6 +44,27 @@ from pulumi_bulknumbers.state import (
     state_outputs,
 )
 from pulumi_bulknumbers.transport import RetryPolicy
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _plain_errors(method: F) -> F:
+    """Our own errors reach the user as their message, not a deep traceback.
+
+    The dynamic provider server reports every exception with its traceback; cutting ours to
+    the raise keeps the message (what happened, what was and was not bought, what to do) in
+    view. Anything else is a bug, and keeps its full traceback for the report.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except BulkNumbersError as exc:
+            raise exc.with_traceback(None) from None
+
+    return wrapper  # type: ignore[return-value]
+
 
 _CONFIG_KEYS = ("telnyx:apiKey", "telnyx:baseUrl", "telnyx:inventoryCheck")
 _TRUE = ("true", "1", "yes")
@@ -111,6 +133,7 @@ class BulkNumberOrderProvider(ResourceProvider):
 
     # -- network --------------------------------------------------------------------------
 
+    @_plain_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Submit (or adopt, or recover) the order, wait for it, and record what it bought."""
         spec = normalize(props)
@@ -119,6 +142,7 @@ class BulkNumberOrderProvider(ResourceProvider):
         outs = _outputs(spec, state)
         return CreateResult(outs["order_id"], outs)
 
+    @_plain_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh the orders' status and which of the pool's numbers the account still owns."""
         spec = normalize(props)
@@ -136,6 +160,7 @@ class BulkNumberOrderProvider(ResourceProvider):
         inputs = declared(spec)
         return ReadResult(id_, _outputs(spec, refreshed), inputs)
 
+    @_plain_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Finish running orders, then buy, release and change settings in place."""
         spec = normalize(news)
@@ -144,6 +169,7 @@ class BulkNumberOrderProvider(ResourceProvider):
             state = steps.update(state_from_outputs(olds), olds)
         return UpdateResult(_outputs(spec, state))
 
+    @_plain_errors
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Release every owned number; orders still running are waited for first."""
         spec = normalize(props)

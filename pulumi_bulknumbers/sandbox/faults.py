@@ -183,6 +183,12 @@ class FaultInjector:
                 _Scripted(kind, method.upper() if method else None, pattern, times, options)
             )
 
+    def clear(self) -> None:
+        """Forget scripted faults not yet used and any storm or burst in progress."""
+        with self._lock:
+            self._scripted.clear()
+            self._run = None
+
     def decide(self, method: str, path: str) -> Fault | None:
         """The fault for this request, or None."""
         with self._lock:

@@ -14,7 +14,12 @@ import pytest
 
 from pulumi_bulknumbers import BulkNumberOrder, OrderingGroupArgs
 from pulumi_bulknumbers.plan import effective_settings, to_request
-from pulumi_bulknumbers.testing import DeploymentError, run_program
+from pulumi_bulknumbers.testing import (
+    DeploymentError,
+    KillSwitch,
+    ProviderKilledError,
+    run_program,
+)
 from tests.provider.conftest import Stack
 
 ORDERS = "/inexplicit_number_orders$"
@@ -151,3 +156,95 @@ class TestIdenticalPools:
         assert not set(up.outputs["a"]) & set(up.outputs["b"])
         stack.engine.destroy()
         assert stack.sandbox.owned_numbers() == []
+
+
+class TestAbsurdAnswers:
+    """Answers no API should give end in a clear error or a recovery, never a second order."""
+
+    BULK_ORDER = "/inexplicit_number_orders/[0-9a-f-]+$"
+
+    @pytest.mark.parametrize("kind", ["garbage", "html_502"])
+    def test_unreadable_answer_to_the_order_buys_once(
+        self, make_stack: Callable[..., Stack], kind: str
+    ) -> None:
+        stack = make_stack()
+        stack.sandbox.inject_fault(kind, method="POST", path=ORDERS)  # type: ignore[arg-type]
+        up = run_program(pools("pool"), engine=stack.engine)
+        assert len(placed_orders(stack)) == 1
+        assert len(up.outputs["pool"]) == 2
+
+    @pytest.mark.parametrize(
+        ("kind", "says"),
+        [
+            ("overallocate", "were requested"),
+            ("wrong_id", "but the answer is"),
+            ("garbage", "the body is not JSON"),
+            ("html_502", "HTML page"),
+        ],
+    )
+    def test_absurd_polls_end_in_a_clear_error_and_the_next_up_buys_nothing(
+        self, make_stack: Callable[..., Stack], kind: str, says: str
+    ) -> None:
+        stack = make_stack(processing_seconds=2)
+        stack.sandbox.inject_fault(
+            kind,  # type: ignore[arg-type]
+            method="GET",
+            path=self.BULK_ORDER,
+            times=50,
+        )
+        with pytest.raises(DeploymentError) as err:
+            run_program(pools("pool"), engine=stack.engine)
+        message = str(err.value)
+        assert says in message
+        assert "pulumi_bulknumbers.errors." in message
+        assert message.count('File "') <= 3, "our errors show their message, not a deep trace"
+        stack.sandbox.faults.clear()
+        up = run_program(pools("pool"), engine=stack.engine)
+        assert len(placed_orders(stack)) == 1
+        assert up.outputs["pool-orders"] == placed_orders(stack)
+
+
+class TestCrashes:
+    """The provider process dies mid-run (Ctrl-C, a killed CI runner): the next up recovers."""
+
+    def test_killed_while_waiting_then_up_buys_exactly_once(
+        self, make_stack: Callable[..., Stack]
+    ) -> None:
+        stack = make_stack(processing_seconds=3)
+        kill = KillSwitch.on(lambda: stack.bulk_order_posts() >= 1, after=0.3, label="mid-wait")
+        with pytest.raises(ProviderKilledError):
+            run_program(pools("pool"), engine=stack.engine, kill=kill)
+        assert kill.fired.is_set()
+        assert stack.engine.state.resources == []  # the create never finished
+        up = run_program(pools("pool"), engine=stack.engine)
+        assert len(placed_orders(stack)) == 1
+        assert up.outputs["pool-orders"] == placed_orders(stack)
+        assert sorted(stack.sandbox.owned_numbers()) == up.outputs["pool"]
+        assert "adopting it instead of buying again" in "\n".join(up.logs)
+
+    def test_killed_during_a_top_up_then_up_buys_it_once(
+        self, make_stack: Callable[..., Stack]
+    ) -> None:
+        stack = make_stack(processing_seconds=2)
+        run_program(pools("pool", count=2), engine=stack.engine)
+        kill = KillSwitch.on(lambda: stack.bulk_order_posts() >= 2, after=0.2, label="top-up")
+        with pytest.raises(ProviderKilledError):
+            run_program(pools("pool", count=5), engine=stack.engine, kill=kill)
+        up = run_program(pools("pool", count=5), engine=stack.engine)
+        assert len(placed_orders(stack)) == 2
+        assert len(up.outputs["pool"]) == 5
+        assert sorted(stack.sandbox.owned_numbers()) == up.outputs["pool"]
+
+
+class TestForcedReplace:
+    """`pulumi up --replace` with identical inputs buys anew and releases only the old numbers."""
+
+    def test_replace_never_adopts_its_predecessor(self, make_stack: Callable[..., Stack]) -> None:
+        stack = make_stack()
+        first = run_program(pools("pool"), engine=stack.engine).outputs
+        again = run_program(pools("pool"), engine=stack.engine, replace=["pool"])
+        assert again.ops()["pool"] == "replace"
+        assert again.outputs["pool-orders"] != first["pool-orders"]
+        assert len(placed_orders(stack)) == 2
+        assert sorted(stack.sandbox.owned_numbers()) == again.outputs["pool"]
+        assert not set(first["pool"]) & set(again.outputs["pool"])
