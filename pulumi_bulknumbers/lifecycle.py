@@ -65,7 +65,7 @@ class PoolSteps:
         nothing to numbers: orders whose groups replace numbers are left for the next update;
         an order settled here is claimed (marked as recorded), since this read records it.
         """
-        for record in state.orders:
+        for record in list(state.orders):
             if not record.in_flight and record is not state.orders[0]:
                 continue
             try:
@@ -75,6 +75,8 @@ class PoolSteps:
                     return None
                 continue
             if not record.in_flight:
+                continue
+            if order.done and self._claimed_elsewhere(state, record, order):
                 continue
             if order.done and not any(s.replace for s in record.slots):
                 self._settle(state, record, order, relabel=False)
@@ -139,6 +141,8 @@ class PoolSteps:
                 record.status = outcome.value.status
                 self.ops.warn(still_running(self.ops.name, order.id, outcome.waited))
                 return False
+            if self._claimed_elsewhere(state, record, outcome.value):
+                continue
             if outcome.value.count_allocated == 0:
                 self.ops.warn(f"{self.ops.name}: bulk order {order.id} ended without buying")
             self._release_replaced(state, self._settle(state, record, outcome.value))
@@ -210,7 +214,8 @@ class PoolSteps:
                     "buys later would be left behind. Run `pulumi destroy` again once it has "
                     "finished."
                 )
-            self._settle(state, record, outcome.value)
+            if not self._claimed_elsewhere(state, record, outcome.value):
+                self._settle(state, record, outcome.value)
         self._claim()  # a destroyed pool's orders are never adopted later
         self.ops.release(state.ids)
 
@@ -276,6 +281,19 @@ class PoolSteps:
             held.numbers = []
         for slot, numbers in zip(state.orders[0].slots, per_group, strict=False):
             state.groups[slot.key].numbers = sorted(n for n in numbers if n in state.ids)
+
+    def _claimed_elsewhere(self, state: PoolState, record: OrderRecord, order: BulkOrder) -> bool:
+        """Whether another pool recorded this order while it was running (a forced replace
+        adopts a predecessor's order that was still pending); if so it leaves this pool, and
+        its numbers are never released from here."""
+        if not self.recovery.claimed(order):
+            return False
+        state.orders.remove(record)
+        self.ops.warn(
+            f"{self.ops.name}: bulk order {order.id} was still running when this pool was "
+            "recorded and another pool has since recorded it; its numbers stay with that pool"
+        )
+        return True
 
     def _claim(self) -> None:
         self.recovery.claim(self.bought)

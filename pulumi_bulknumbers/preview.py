@@ -61,16 +61,20 @@ def describe_changes(name: str, olds: Mapping[str, Any], plan: Plan) -> str:
         lines.extend(pool.notes)
     kept = len(state.ids) - _released(plan)
     if plan.settings:
-        lines.append(f"{', '.join(sorted(plan.settings))} will change on {kept} numbers")
+        lines.append(f"{', '.join(sorted(plan.settings))} will change on {_numbers(kept)}")
     old_lock, new_lock = plan.lock
     if old_lock != new_lock:
-        lines.append(f"deletion_lock turns {'on' if new_lock else 'off'} for {kept} numbers")
+        lines.append(f"deletion_lock turns {'on' if new_lock else 'off'} for {_numbers(kept)}")
     for key in ("wait_timeout_seconds", "inventory_check"):
         if key in plan.changes:
             lines.append(f"{key} changes (nothing bought or released)")
     if not lines:
         lines.append("no numbers bought or released")
     return f"{name}: changes in place:\n" + "\n".join(f"  - {line}" for line in lines)
+
+
+def _numbers(count: int) -> str:
+    return f"{count} number" + ("" if count == 1 else "s")
 
 
 def _released(plan: Plan) -> int:

@@ -113,7 +113,7 @@ class BulkNumberOrderProvider(ResourceProvider):
         except UsageError:
             pulumi.log.warn(f"{name}: inventory check skipped: no Telnyx API key configured")
             return []
-        quick = RetryPolicy(max_attempts=2, max_total_seconds=5.0)
+        quick = RetryPolicy(max_attempts=2, max_total_seconds=5.0, rate_limit_seconds=5.0)
         with BulkNumbersClient(key, base_url=settings.base_url, timeout=5.0, retry=quick) as client:
             report = check_inventory(client, name, wants)
         for warning in report.warnings:

@@ -162,8 +162,8 @@ class TestPreviewText:
             "  - new group 'tf': buy 2",
             "  - group 'ny' shrinks to 1 (owns 3): release 2 (newest first): "
             "+12125550001, +12125550002",
-            "  - connection_id will change on 1 numbers",
-            "  - deletion_lock turns on for 1 numbers",
+            "  - connection_id will change on 1 number",
+            "  - deletion_lock turns on for 1 number",
         ]
 
 

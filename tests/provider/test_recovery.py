@@ -248,3 +248,16 @@ class TestForcedReplace:
         assert len(placed_orders(stack)) == 2
         assert sorted(stack.sandbox.owned_numbers()) == again.outputs["pool"]
         assert not set(first["pool"]) & set(again.outputs["pool"])
+
+    def test_replace_of_a_pool_still_pending_keeps_every_number(
+        self, make_stack: Callable[..., Stack]
+    ) -> None:
+        """The one order an unclaimed predecessor leaves is adopted, and never released by it."""
+        stack = make_stack(processing_seconds=2)
+        first = run_program(pools("pool", wait_timeout_seconds=0), engine=stack.engine).outputs
+        assert first["pool"] == []
+        again = run_program(pools("pool"), engine=stack.engine, replace=["pool"])
+        assert placed_orders(stack) == again.outputs["pool-orders"] == first["pool-orders"]
+        assert len(again.outputs["pool"]) == 2
+        assert sorted(stack.sandbox.owned_numbers()) == again.outputs["pool"]
+        assert "another pool has since recorded it" in "\n".join(again.logs)
