@@ -189,6 +189,14 @@ class NumbersAPI(ClientCore):
             "POST", "/phone_numbers/jobs/update_phone_numbers", PhoneNumbersJob, body=body
         )
 
+    def list_jobs(
+        self, *, job_type: str | None = None, page_number: int = 1, page_size: int = 20
+    ) -> Page[PhoneNumbersJob]:
+        """One page of the account's phone-number jobs, newest first (`filter[type]` is
+        delete_phone_numbers, update_emergency_settings or update_phone_numbers)."""
+        params = filters(type=job_type) | deep_page_params(page_number, page_size)
+        return self._page("/phone_numbers/jobs", PhoneNumbersJob, params)
+
     def get_job(self, job_id: str) -> PhoneNumbersJob:
         """A job's progress (GET /phone_numbers/jobs/{id}); safe to poll, retried like any GET."""
         path = f"/phone_numbers/jobs/{segment(job_id, 'job_id')}"

@@ -22,6 +22,9 @@ JOB_SIZE = 1000
 """Telnyx takes at most 1,000 numbers per phone-number job."""
 MAX_PENDING_JOBS = 20
 """Telnyx refuses a new job while 20 of the account's jobs are pending."""
+LIST_SIZE = 250
+"""Jobs listed per poll: the 20 a pool may have pending are among the newest."""
+JOB_TIMEOUT = 3600.0
 JOB_ROUNDS = 3
 """Jobs over the numbers a job failed, before they count as failed."""
 NOT_FOUND_CODES = frozenset({"10005"})
@@ -92,24 +95,41 @@ class BatchRunner:
         pieces = list(chunks(numbers, JOB_SIZE))
         for start in range(0, len(pieces), MAX_PENDING_JOBS):
             batch = [submit(piece) for piece in pieces[start : start + MAX_PENDING_JOBS]]
-            for job in batch:
-                outcome = wait_until(
-                    partial(self.client.get_job, job.id),
-                    lambda j: j.done,
-                    timeout=3600,
-                    initial=job,
-                    schedule=self.schedule,
-                    clock=self.clock,
-                    sleep=self.sleep,
-                )
-                if not outcome.finished:
-                    raise ReleaseError(
-                        f"{self.name}: phone-number job {job.id} is still {outcome.value.status} "
-                        "after an hour; run the command again later to pick up where it stopped.",
-                        numbers=[],
-                    )
-                finished.append(outcome.value)
+            finished.extend(self._wait_all(batch))
         return finished
+
+    def _wait_all(self, jobs: list[PhoneNumbersJob]) -> list[PhoneNumbersJob]:
+        """Wait for every job; one list request a poll sees them all (newest jobs first)."""
+        latest = {job.id: job for job in jobs}
+
+        def poll() -> int:
+            running = [i for i, job in latest.items() if not job.done]
+            listed: dict[str, PhoneNumbersJob] = {}
+            if len(running) > 1:
+                page = self.client.list_jobs(job_type=jobs[0].type, page_size=LIST_SIZE)
+                listed = {j.id: j for j in page.data}
+            for job_id in running:
+                # A job missing from the list is older than the newest 250: ask for it alone.
+                latest[job_id] = listed.get(job_id) or self.client.get_job(job_id)
+            return sum(not job.done for job in latest.values())
+
+        outcome = wait_until(
+            poll,
+            lambda left: left == 0,
+            timeout=JOB_TIMEOUT,
+            initial=sum(not job.done for job in jobs),
+            schedule=self.schedule,
+            clock=self.clock,
+            sleep=self.sleep,
+        )
+        if not outcome.finished:
+            stuck = ", ".join(i for i, job in latest.items() if not job.done)
+            raise ReleaseError(
+                f"{self.name}: phone-number jobs {stuck} are still running after an hour; run "
+                "the command again later to pick up where they stopped.",
+                numbers=[],
+            )
+        return [latest[job.id] for job in jobs]
 
 
 def job_failures(jobs: Iterable[PhoneNumbersJob]) -> Failures:

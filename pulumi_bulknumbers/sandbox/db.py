@@ -55,6 +55,8 @@ CREATE TABLE IF NOT EXISTS phone_numbers (
 CREATE INDEX IF NOT EXISTS phone_numbers_area ON phone_numbers (npa, idx);
 CREATE INDEX IF NOT EXISTS phone_numbers_order ON phone_numbers (number_order_id);
 CREATE INDEX IF NOT EXISTS phone_numbers_sub ON phone_numbers (sub_number_order_id);
+CREATE INDEX IF NOT EXISTS phone_numbers_reference
+    ON phone_numbers (customer_reference, created_at DESC, rid DESC);
 CREATE TABLE IF NOT EXISTS jobs (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
     created_at REAL NOT NULL, due_at REAL NOT NULL, changes TEXT NOT NULL,

@@ -260,6 +260,20 @@ class TestJobs:
         assert finished.failed_operations[0].errors
         assert {op.id for op in finished.successful_operations} == {n.id for n in free}
 
+    def test_list_jobs_shows_the_newest_first_with_their_outcomes(
+        self, client: BulkNumbersClient, completed_order: BulkOrder, fake_clock: FakeClock
+    ) -> None:
+        """One list request reports every recent job, filtered by type."""
+        numbers = [n.id for n in client.iter_phone_numbers(customer_reference="client-e2e")]
+        update = client.create_update_job(numbers[:1], customer_reference="moved")
+        first = client.create_delete_job(numbers[1:2])
+        second = client.create_delete_job(numbers[2:])
+        settle(lambda: client.get_job(second.id), lambda j: j.done, fake_clock)
+        page = client.list_jobs(job_type="delete_phone_numbers", page_size=250)
+        assert [j.id for j in page.data] == [second.id, first.id]
+        assert all(j.done and j.successful_operations for j in page.data)
+        assert update.id in {j.id for j in client.list_jobs().data}
+
     def test_unknown_job_is_not_found(self, client: BulkNumbersClient) -> None:
         """Polling a job that does not exist raises NotFoundError."""
         with pytest.raises(NotFoundError):
