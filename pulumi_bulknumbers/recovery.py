@@ -29,6 +29,7 @@ from itertools import islice
 
 from pulumi_bulknumbers.client import BulkNumbersClient
 from pulumi_bulknumbers.errors import (
+    BulkNumbersError,
     NotFoundError,
     OrderFailedError,
     ServerError,
@@ -155,13 +156,21 @@ class Recovery:
         return (number_order.customer_reference or "").endswith(CLAIM_MARK)
 
     def claim(self, orders: Iterable[BulkOrder]) -> None:
-        """Mark orders as recorded: the last step before returning them to Pulumi."""
+        """Mark orders as recorded: the last step before returning them to Pulumi.
+
+        Never raises: failing here would leave an order bought and unrecorded, and if the mark
+        did land, the next run would not adopt it but buy again. An unmarked recorded order
+        only loses the protection against a later forced replace adopting it.
+        """
         for order in orders:
             target = claim_target(order)
             if target is None:
                 continue
             reference = (order.customer_reference or "") + CLAIM_MARK
-            self.client.update_number_order(target, customer_reference=reference)
+            try:
+                self.client.update_number_order(target, customer_reference=reference)
+            except BulkNumbersError as exc:
+                self.warn(f"{self.name}: could not mark bulk order {order.id} as recorded ({exc})")
 
 
 def claim_target(order: BulkOrder) -> str | None:

@@ -142,6 +142,26 @@ class TestOrphans:
         assert len(placed_orders(stack)) == 2
 
 
+class TestClaims:
+    """Marking an order as recorded is the last step, and its failure loses nothing."""
+
+    @pytest.mark.parametrize("kind", ["error", "cut_after"])
+    def test_a_failed_claim_still_records_the_pool(
+        self, make_stack: Callable[..., Stack], kind: str
+    ) -> None:
+        stack = make_stack()
+        stack.sandbox.inject_fault(
+            kind,  # type: ignore[arg-type]
+            method="PATCH",
+            path="/number_orders/",
+            times=10,
+        )
+        up = run_program(pools("pool"), engine=stack.engine)
+        assert len(up.outputs["pool"]) == 2
+        assert "could not mark bulk order" in "\n".join(up.logs)
+        assert len(placed_orders(stack)) == 1
+
+
 class TestIdenticalPools:
     """Two resources with identical inputs never share an order."""
 
