@@ -1,4 +1,4 @@
-"""`make demo`: the quick-start pool bought, refreshed and destroyed against the sandbox.
+"""`make demo`: the quick-start pool bought, grown in place, refreshed and destroyed (sandbox).
 
 With a `pulumi` binary on PATH this runs the real CLI on a throwaway local backend; without one
 it runs the same program through the offline engine stand-in the tests use, and says so.
@@ -52,6 +52,16 @@ def _offline() -> int:
     preview = run_program(PROGRAM, engine=engine, config=config, preview=True)
     print(f"changes: {preview.changed() or 'none'}")
 
+    grown = {**config, "bulknumbers-demo:nycCount": "12"}
+    _title("pulumi preview, the 212 group grown from 10 to 12 (config nycCount=12)")
+    preview = run_program(PROGRAM, engine=engine, config=grown, preview=True)
+    _show_logs(preview.logs)
+    _title("pulumi up (in place: a top-up order for the difference)")
+    grow = run_program(PROGRAM, engine=engine, config=grown)
+    _show_logs(grow.logs)
+    added = sorted(set(grow.outputs["numbers"]) - set(up.outputs["numbers"]))
+    print(f"steps: {grow.ops()}; numbers added: {', '.join(added)}")
+
     _title("pulumi refresh")
     refresh = engine.refresh()
     _show_logs(refresh.logs)
@@ -80,6 +90,9 @@ def _with_cli() -> int:
     pulumi("config", "set", "telnyx:baseUrl", SANDBOX)
     pulumi("up", "--yes", "--skip-preview")
     pulumi("stack", "output", "--json")
+    pulumi("config", "set", "nycCount", "12")
+    pulumi("preview")
+    pulumi("up", "--yes", "--skip-preview")
     pulumi("refresh", "--yes")
     pulumi("destroy", "--yes")
     pulumi("stack", "rm", "--yes")

@@ -27,7 +27,7 @@ pool = BulkNumberOrder(
         OrderingGroupArgs(
             country_iso="US",
             phone_number_type="local",
-            count_requested=10,
+            count_requested=config.get_int("nycCount") or 10,
             national_destination_code="212",
         ),
     ],
