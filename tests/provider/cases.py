@@ -42,7 +42,7 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("count-too-big", inputs(group(count_requested=10_001)), "ordering_groups[0].count_requested"),
     (
         "total-too-big",
-        inputs(group(count_requested=6000), group(count_requested=4001)),
+        inputs(group(count_requested=6000), group(count_requested=4001, name="b")),
         "ordering_groups",
     ),
     ("strategy-unknown", inputs(group(strategy="sometimes")), "ordering_groups[0].strategy"),
@@ -102,6 +102,16 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("wait-negative", inputs(wait_timeout_seconds=-1), "wait_timeout_seconds"),
     ("wait-string", inputs(wait_timeout_seconds="soon"), "wait_timeout_seconds"),
     ("adopt-not-uuid", inputs(adopt_order_id="order-1"), "adopt_order_id"),
+    ("name-spaces", inputs(group(name="new york")), "ordering_groups[0].name"),
+    ("name-not-string", inputs(group(name=7)), "ordering_groups[0].name"),
+    (
+        "name-twice",
+        inputs(group(name="a"), group(name="a", national_destination_code="213")),
+        "ordering_groups[1].name",
+    ),
+    ("unnamed-same-criteria", inputs(group(), group(count_requested=2)), "ordering_groups[1]"),
+    ("lock-string", inputs(deletion_lock="yes"), "deletion_lock"),
+    ("inventory-check-number", inputs(inventory_check=1), "inventory_check"),
     (
         "second-group-bad",
         inputs(group(), group(country_iso="GB")),
