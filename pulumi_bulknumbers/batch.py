@@ -55,18 +55,20 @@ class BatchRunner:
     ) -> Failures:
         """Run jobs over `numbers`; retry the numbers that failed (a job fails some numbers
         for passing reasons); return what still failed, with the error codes."""
-        failures: Failures = {}
+        final: Failures = {}
+        last: Failures = {}
         todo = list(numbers)
         for _ in range(JOB_ROUNDS):
-            failures = {
+            last = {
                 n: failure
                 for n, failure in job_failures(self._run_jobs(todo, submit)).items()
                 if not failure[1] & NOT_FOUND_CODES
             }
-            todo = sorted(n for n in failures if not failure_is_final(failures[n]))
+            final.update({n: f for n, f in last.items() if failure_is_final(f)})
+            todo = sorted(n for n in last if not failure_is_final(last[n]))
             if not todo:
                 break
-        return failures
+        return {**final, **{n: last[n] for n in todo}}
 
     def set_messaging(self, numbers: Sequence[str], profile_id: str) -> dict[str, str]:
         failures: dict[str, str] = {}
@@ -140,9 +142,13 @@ def job_failures(jobs: Iterable[PhoneNumbersJob]) -> Failures:
             number = op.phone_number or op.id or "?"
             reason = "; ".join(e.detail or e.title or e.code or "" for e in op.errors) or job.status
             failures[number] = (reason, {e.code for e in op.errors if e.code})
-        if job.status in {"failed", "expired"} and not job.failed_operations:
-            for pending in job.pending_operations:
-                failures[pending.phone_number or pending.id or "?"] = (f"job {job.status}", set())
+        if job.status in {"failed", "expired"}:
+            # A job that ended early did not do what it did not report as done.
+            succeeded = {op.phone_number or op.id for op in job.successful_operations}
+            for item in [*job.phone_numbers, *job.pending_operations]:
+                number = item.phone_number or item.id or "?"
+                if number not in succeeded and number not in failures:
+                    failures[number] = (f"job {job.status}", set())
     return failures
 
 

@@ -194,6 +194,7 @@ def _is_name(value: Any) -> bool:
 
 
 def normalize_group(group: Mapping[str, Any]) -> dict[str, Any]:
+    """One group's canonical form: whole counts as ints, features sorted, None dropped."""
     out: dict[str, Any] = {}
     for key, value in group.items():
         if value is None:
@@ -206,7 +207,9 @@ def normalize_group(group: Mapping[str, Any]) -> dict[str, Any]:
             if pattern:
                 out[key] = pattern
         elif key == "features" and isinstance(value, list | tuple):
-            out[key] = list(value)
+            # Order carries no meaning: sorted, so reordering the list is no change.
+            known = all(isinstance(v, str) for v in value)
+            out[key] = sorted(value) if known else list(value)
         else:
             out[key] = value
     return out

@@ -43,9 +43,16 @@ def needed(
     criteria buy the whole count, a grown count the difference.
     """
     before = {group_key(g): g for g in olds.get("ordering_groups") or []}
+    now = {group_key(g) for g in news.get("ordering_groups") or []}
+    # A group renamed with the same criteria is the same group (see plan._renames).
+    unmatched = [g for k, g in before.items() if k not in now]
     out = []
     for i, group in enumerate(news.get("ordering_groups") or []):
         old = before.get(group_key(group))
+        if old is None:
+            old = next((g for g in unmatched if criteria(g) == criteria(group)), None)
+            if old is not None:
+                unmatched.remove(old)
         count = int(group["count_requested"])
         if old is None or criteria(old) != criteria(group):
             out.append((i, dict(group), count))

@@ -26,7 +26,7 @@ from pulumi_bulknumbers.groups import (
 from pulumi_bulknumbers.inputs import SETTINGS, TOP_KEYS, is_unknown, normalize
 from pulumi_bulknumbers.models import BulkOrderRequest, OrderingGroupRequest, PhoneNumberPattern
 from pulumi_bulknumbers.pool import default_reference
-from pulumi_bulknumbers.state import PoolState, state_from_outputs
+from pulumi_bulknumbers.state import PoolState, needs_regroup, state_from_outputs
 
 IN_PLACE = (*SETTINGS, "wait_timeout_seconds", "deletion_lock", "inventory_check")
 """Top-level inputs whose change updates the pool in place."""
@@ -99,6 +99,8 @@ class Plan:
     """None when the groups are not known yet (preview of values computed at apply)."""
     settings: dict[str, str | None] = field(default_factory=dict)
     lock: tuple[bool, bool] = (False, False)
+    legacy: bool = False
+    """State from 0.1: which numbers belong to which group is only known at apply."""
 
 
 def declared(spec: Mapping[str, Any]) -> dict[str, Any]:
@@ -133,14 +135,22 @@ def to_request(
 
 
 def plan_pool(state: PoolState, groups: Sequence[Mapping[str, Any]]) -> PoolChange:
-    """What to buy and release so `state` matches the declared `groups`. Pure."""
+    """What to buy and release so `state` matches the declared `groups`. Pure.
+
+    A group an order still running buys for is left to that order (the update resumes it
+    first, then plans again).
+    """
     change = PoolChange()
     wanted = {group_key(g): dict(g) for g in groups}
     held = dict(state.groups)
+    pending = {s.key for o in state.pending() for s in o.slots}
     for old_key, new_key in _renames(held, wanted):
         change.renames.append((old_key, new_key))
         held[new_key] = held.pop(old_key)
     for key, group in wanted.items():
+        if key in pending:
+            change.notes.append(f"group {group_label(group)}: an order for it is still running")
+            continue
         _plan_group(change, key, group, held.get(key))
     for key, gone in held.items():
         if key not in wanted and gone.numbers:
@@ -206,16 +216,21 @@ def plan_diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
     plan.changes = [k for k in IN_PLACE if _differs(old.get(k), new.get(k))]
     if _differs(_by_key(old.get("ordering_groups")), _by_key(new.get("ordering_groups"))):
         plan.changes.append("ordering_groups")
-    adopt = new.get("adopt_order_id")
-    if _differs(old.get("adopt_order_id"), adopt) and adopt != olds.get("order_id"):
-        plan.replaces.append("adopt_order_id")
     state = state_from_outputs(olds)
+    adopt = new.get("adopt_order_id")
+    if adopt and _differs(old.get("adopt_order_id"), adopt) and adopt not in state.order_ids:
+        plan.replaces.append("adopt_order_id")  # a different order: a different pool
     plan.resume = bool(state.pending())
     if plan.resume and not plan.changes:
         plan.changes.append("status")
     groups = new.get("ordering_groups")
-    if isinstance(groups, list) and not is_unknown(groups):
+    plan.legacy = needs_regroup(state, olds)
+    if isinstance(groups, list) and not is_unknown(groups) and not plan.legacy:
         plan.pool = plan_pool(state, groups)
+        if not plan.pool.empty and "ordering_groups" not in plan.changes:
+            # The inputs match, but what the pool holds does not (a change that bought
+            # nothing last time): the next up tries again.
+            plan.changes.append("ordering_groups")
     before, after = effective_settings(olds), effective_settings(news)
     plan.settings = {k: v for k, v in after.items() if before.get(k) != v}
     plan.lock = (bool(olds.get("deletion_lock")), bool(news.get("deletion_lock")))

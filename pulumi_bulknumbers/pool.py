@@ -156,30 +156,38 @@ class PoolOperations:
         """
         per_group = self.bought_by_group(order)
         wanted = set().union(*per_group) if per_group else set()
-        found = self.owned(wanted)
-        missing = wanted - set(found)
-        if missing:
-            # Adopted orders (or orders whose labels were changed): look the rest up one by
-            # one, then label them so later refreshes find them in pages.
-            for number in sorted(missing):
-                for item in self.client.iter_phone_numbers(phone_number=number):
-                    if item.phone_number == number and item.status not in GONE_STATUSES:
-                        found[number] = item.id
-            unlabelled = sorted(set(found) & missing)
-            if relabel and unlabelled:
-                self.apply_settings(unlabelled, {"customer_reference": self.reference})
+        found, labelled = self._lookup(wanted)
+        unlabelled = sorted(set(found) - labelled)
+        if relabel and unlabelled:
+            # Adopted orders (or numbers relabelled by hand): label them so later refreshes
+            # find them in pages.
+            self.apply_settings(unlabelled, {"customer_reference": self.reference})
         return [{n: found[n] for n in sorted(group) if n in found} for group in per_group]
 
     def owned(self, numbers: Iterable[str]) -> dict[str, str]:
-        """Which of `numbers` the account still owns under the pool's label, E.164 → id."""
-        wanted = set(numbers)
+        """Which of `numbers` the account still owns, E.164 → id.
+
+        Listed by the pool's label, a page of 250 at a time; a number missing from that list
+        is looked up on its own before it counts as gone (its label may have been changed by
+        hand, or by a run that stopped midway).
+        """
+        return self._lookup(set(numbers))[0]
+
+    def _lookup(self, wanted: set[str]) -> tuple[dict[str, str], set[str]]:
+        """Owned numbers among `wanted` (E.164 → id), and which of them carry the label."""
         if not wanted:
-            return {}
-        return {
+            return {}, set()
+        found = {
             item.phone_number: item.id
             for item in self.client.iter_phone_numbers(customer_reference=self.reference)
             if item.phone_number in wanted and item.status not in GONE_STATUSES
         }
+        labelled = set(found)
+        for number in sorted(wanted - labelled):
+            for item in self.client.iter_phone_numbers(phone_number=number):
+                if item.phone_number == number and item.status not in GONE_STATUSES:
+                    found[number] = item.id
+        return found, labelled
 
     # -- settings and release -------------------------------------------------------------
 

@@ -40,7 +40,12 @@ def describe_changes(name: str, olds: Mapping[str, Any], plan: Plan) -> str:
     for order in state.pending():
         lines.append(f"order {order.order_id} is still {order.status}: resume waiting for it first")
     pool = plan.pool
-    if pool is None and "ordering_groups" in plan.changes:
+    if plan.legacy:
+        lines.append(
+            "this pool was recorded by version 0.1: which numbers belong to which group is "
+            "read from Telnyx when the change is applied"
+        )
+    elif pool is None and "ordering_groups" in plan.changes:
         lines.append("ordering_groups depend on values known only at apply time")
     if pool is not None:
         for old, new in pool.renames:

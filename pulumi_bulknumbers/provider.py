@@ -148,12 +148,13 @@ class BulkNumberOrderProvider(ResourceProvider):
         spec = normalize(props)
         with self._client() as client:
             steps = self._steps(client, spec)
-            if props.get("order_ids") is None and props.get("order_id") is None:
+            imported = props.get("order_ids") is None and props.get("order_id") is None
+            if imported:
                 # `ResourceOptions(id=...)`: an order this program did not buy.
                 spec, state = _imported(steps, id_, spec)
             else:
                 state = state_from_outputs(props)
-            refreshed = steps.read(state, props)
+            refreshed = steps.read(state, props, imported=imported)
         if refreshed is None:
             steps.ops.warn(f"{steps.ops.name}: bulk order {id_} no longer exists; dropping it")
             return ReadResult("", {})
@@ -167,6 +168,9 @@ class BulkNumberOrderProvider(ResourceProvider):
         with self._client() as client:
             steps = self._steps(client, spec, reference_from=olds)  # numbers carry the old label
             state = steps.update(state_from_outputs(olds), olds)
+        if steps.deferred:
+            # Nothing of the change was applied: keep the old inputs so the next diff shows it.
+            return UpdateResult(_outputs(normalize(olds), state))
         return UpdateResult(_outputs(spec, state))
 
     @_plain_errors

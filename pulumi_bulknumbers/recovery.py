@@ -13,10 +13,15 @@ half-finished create. So every purchase goes through `purchase()`:
 
 An order is "recorded" once the resource that bought it is in Pulumi's state. A provider
 cannot read state, so the last step of every create or update that records an order is
-`claim()`: it marks the order's first number order (its customer_reference gains `#recorded`).
-Claimed orders are never adopted, which is what keeps a forced replace (`pulumi up --replace`)
-from adopting its predecessor's order. Cost: one list of the account's bulk orders per purchase
-(250 a page), one GET per look-alike order, one PATCH per recorded order.
+`claim()`: it marks the order's first number order (its customer_reference gains
+`#recorded:<instance>`, the id of the pool instance that recorded it). Orders claimed by another
+instance are never adopted as orphans, which is what keeps a forced replace (`pulumi up
+--replace`) from adopting its predecessor's order; and a pool never releases the numbers of an
+order another instance has claimed. An order claimed by the buying pool's own instance but
+missing from its state was claimed by a run killed just before Pulumi saved it: a top-up's
+retry adopts it. A create has no instance yet, so that instant stays open for it (README,
+Limits). Cost: one list of the account's bulk orders per purchase (250 a page), one GET per
+look-alike order, one PATCH per recorded order.
 """
 
 from __future__ import annotations
@@ -38,8 +43,9 @@ from pulumi_bulknumbers.errors import (
 )
 from pulumi_bulknumbers.models import BulkOrder, BulkOrderRequest
 
-CLAIM_MARK = "#recorded"
-"""Appended to the customer_reference of a recorded order's first number order."""
+CLAIM_MARK = "#recorded:"
+"""Appended, with the claiming pool instance's id, to a recorded order's first number order's
+customer_reference."""
 MAX_SCAN = 10_000
 """Bulk orders looked at when searching for an orphan (40 pages of 250)."""
 SETTLE_DELAYS = (0.5, 1.0, 2.0)
@@ -82,9 +88,15 @@ class Recovery:
     sleep: Callable[[float], None] = time.sleep
     exclude: set[str] = field(default_factory=set)
     """Orders the pool's state already records (never orphans)."""
+    top_up: bool = False
+    """Whether the purchase under way is a top-up (it changes the advice when stuck)."""
+    instance: str | None = None
+    """The pool instance buying. An order it claimed that its state does not record was
+    claimed by a run of this same pool that stopped before Pulumi saved it: an orphan."""
 
-    def purchase(self, request: BulkOrderRequest) -> BulkOrder:
+    def purchase(self, request: BulkOrderRequest, *, top_up: bool = False) -> BulkOrder:
         """Adopt the orphan of an interrupted run, or POST the order once."""
+        self.top_up = top_up
         reference = request.customer_reference or ""
         with _reference_lock(reference):
             orphan = self._single_orphan(request)
@@ -142,20 +154,22 @@ class Recovery:
             skip = self.exclude | _TAKEN
         scanned = islice(self.client.iter_bulk_orders(), MAX_SCAN)
         look_alikes = [o for o in scanned if o.id not in skip and matches(request, o)]
-        return [o for o in look_alikes if not self.claimed(o)]
+        return [o for o in look_alikes if self.claimer(claim_target(o)) in (None, self.instance)]
 
-    def claimed(self, order: BulkOrder) -> bool:
-        """Whether a resource recorded this order (its first number order carries the mark)."""
-        target = claim_target(order)
+    def claimer(self, target: str | None) -> str | None:
+        """The instance that recorded an order, from its first number order (`target`);
+        None when no one has."""
         if target is None:
-            return False
+            return None
         try:
             number_order = self.client.get_number_order(target)
         except NotFoundError:
-            return False
-        return (number_order.customer_reference or "").endswith(CLAIM_MARK)
+            return None
+        reference = number_order.customer_reference or ""
+        _, mark, instance = reference.rpartition(CLAIM_MARK)
+        return instance if mark else None
 
-    def claim(self, orders: Iterable[BulkOrder]) -> None:
+    def claim(self, orders: Iterable[BulkOrder], instance: str) -> None:
         """Mark orders as recorded: the last step before returning them to Pulumi.
 
         Never raises: failing here would leave an order bought and unrecorded, and if the mark
@@ -166,7 +180,7 @@ class Recovery:
             target = claim_target(order)
             if target is None:
                 continue
-            reference = (order.customer_reference or "") + CLAIM_MARK
+            reference = (order.customer_reference or "") + CLAIM_MARK + instance
             try:
                 self.client.update_number_order(target, customer_reference=reference)
             except BulkNumbersError as exc:

@@ -11,6 +11,7 @@ Pure data and pure functions: no network.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,6 +60,8 @@ class OrderRecord:
     slots: list[OrderSlot]
     created_at: str | None = None
     updated_at: str | None = None
+    claim_target: str | None = None
+    """Its first number order, which carries the claim mark (see `recovery.py`)."""
 
     @property
     def in_flight(self) -> bool:
@@ -75,6 +78,8 @@ class PoolState:
     """E.164 number -> Telnyx phone-number id, for every number owned."""
     number_order_ids: list[str] = field(default_factory=list)
     sub_number_order_ids: list[str] = field(default_factory=list)
+    instance: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    """This pool instance's id: what its claim marks carry (a replacement gets a new one)."""
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -136,6 +141,7 @@ def state_outputs(state: PoolState, declared_groups: list[dict[str, Any]]) -> di
     return {
         "order_id": first.order_id if first else None,
         "order_ids": state.order_ids,
+        "instance_id": state.instance,
         "orders": [_order_out(o) for o in state.orders],
         "status": pool_status(state),
         "count_requested": sum(int(g.get("count_requested") or 0) for g in declared_groups),
@@ -187,6 +193,7 @@ def _order_out(order: OrderRecord) -> dict[str, Any]:
         "status": order.status,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
+        "claim_target": order.claim_target,
         "slots": [{"key": s.key, "group": s.group, "replace": s.replace} for s in order.slots],
     }
 
@@ -200,6 +207,8 @@ def state_from_outputs(outs: Mapping[str, Any]) -> PoolState:
         number_order_ids=list(outs.get("number_order_ids") or []),
         sub_number_order_ids=list(outs.get("sub_number_order_ids") or []),
     )
+    if outs.get("instance_id"):
+        state.instance = str(outs["instance_id"])
     if outs.get("orders") is not None:
         for o in outs["orders"]:
             slots = [
@@ -208,7 +217,12 @@ def state_from_outputs(outs: Mapping[str, Any]) -> PoolState:
             ]
             state.orders.append(
                 OrderRecord(
-                    o["order_id"], o["status"], slots, o.get("created_at"), o.get("updated_at")
+                    o["order_id"],
+                    o["status"],
+                    slots,
+                    o.get("created_at"),
+                    o.get("updated_at"),
+                    o.get("claim_target"),
                 )
             )
         for g in outs.get("groups") or []:

@@ -256,6 +256,25 @@ class TestCrashes:
         assert sorted(stack.sandbox.owned_numbers()) == up.outputs["pool"]
 
 
+    def test_killed_after_claiming_a_top_up_then_up_adopts_it(
+        self, make_stack: Callable[..., Stack]
+    ) -> None:
+        """The top-up carries this pool's own mark but is not in its state: a crashed run's."""
+        stack = make_stack(processing_seconds=1)
+        run_program(pools("pool", count=2), engine=stack.engine)
+
+        def claims() -> int:
+            return sum(1 for c in stack.sandbox.calls if c.method == "PATCH")
+
+        kill = KillSwitch.on(lambda: claims() >= 2, label="right after the top-up's claim")
+        with pytest.raises(ProviderKilledError):
+            run_program(pools("pool", count=5), engine=stack.engine, kill=kill)
+        up = run_program(pools("pool", count=5), engine=stack.engine)
+        assert len(placed_orders(stack)) == 2
+        assert up.outputs["pool"] == sorted(stack.sandbox.owned_numbers())
+        assert len(up.outputs["pool"]) == 5
+
+
 class TestForcedReplace:
     """`pulumi up --replace` with identical inputs buys anew and releases only the old numbers."""
 
@@ -280,4 +299,4 @@ class TestForcedReplace:
         assert placed_orders(stack) == again.outputs["pool-orders"] == first["pool-orders"]
         assert len(again.outputs["pool"]) == 2
         assert sorted(stack.sandbox.owned_numbers()) == again.outputs["pool"]
-        assert "another pool has since recorded it" in "\n".join(again.logs)
+        assert "is now recorded by another pool" in "\n".join(again.logs)
