@@ -134,6 +134,8 @@ def readme_section(summary: dict[str, Any]) -> str:
     return "\n".join(
         [
             START,
+            "## Fault campaign",
+            "",
             f"`{summary['command']}` ({summary['runs']} runs, campaign seed {summary['seed']}, "
             f"main at {summary['commit']}, {summary['wall_seconds_per_run']} s a run):",
             "",

@@ -160,4 +160,4 @@ class TestRunsAndReport:
         assert "| runs | 0 |" in text
         readme.write_text("# Title\n")
         write(summary, results, readme)
-        assert readme.read_text().startswith(f"# Title\n\n{START}\n")
+        assert readme.read_text().startswith(f"# Title\n\n{START}\n## Fault campaign\n")
