@@ -255,7 +255,6 @@ class TestCrashes:
         assert len(up.outputs["pool"]) == 5
         assert sorted(stack.sandbox.owned_numbers()) == up.outputs["pool"]
 
-
     def test_killed_after_claiming_a_top_up_then_up_adopts_it(
         self, make_stack: Callable[..., Stack]
     ) -> None:
