@@ -11,6 +11,7 @@ Either way, reordering the list changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -84,3 +85,8 @@ def _show(value: Any) -> str:
     if isinstance(value, Mapping):
         return ",".join(f"{k}={v}" for k, v in sorted(value.items()))
     return str(value)
+
+
+def default_reference(pool_key: str) -> str:
+    """The label put on a pool's numbers when the user sets no customer_reference."""
+    return "bulknumbers-" + hashlib.sha256(pool_key.encode()).hexdigest()[:16]

@@ -21,9 +21,10 @@ from pulumi_bulknumbers.bookkeeping import Bookkeeping, still_running
 from pulumi_bulknumbers.errors import NotFoundError, OrderFailedError, ReleaseError
 from pulumi_bulknumbers.groups import criteria, group_key
 from pulumi_bulknumbers.plan import PoolChange, effective_settings, plan_pool, to_request
+from pulumi_bulknumbers.pool import DECLARED_GROUP_KEYS
 from pulumi_bulknumbers.preview import show_numbers
 from pulumi_bulknumbers.recovery import claim_target
-from pulumi_bulknumbers.state import OrderSlot, PoolState
+from pulumi_bulknumbers.state import OrderRecord, OrderSlot, PoolState
 
 
 @dataclass
@@ -32,6 +33,29 @@ class PoolSteps(Bookkeeping):
 
     deferred: bool = False
     """Set by `update` when an order still running kept it from applying the change."""
+
+    def __enter__(self) -> PoolSteps:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.ops.client.close()
+
+    def imported(self, order_id: str) -> tuple[dict[str, Any], PoolState]:
+        """Inputs and state for an order read by id (`ResourceOptions(id=...)`): its groups as
+        the program would declare them, its numbers found under the label they carry."""
+        order = self.ops.client.get_bulk_order(order_id)
+        spec = dict(self.spec)
+        if not spec.get("customer_reference"):
+            self.ops.reference = order.customer_reference or self.ops.reference
+        if not spec.get("ordering_groups"):
+            spec["ordering_groups"] = [
+                {k: v for k in DECLARED_GROUP_KEYS if (v := getattr(g, k)) is not None}
+                for g in order.ordering_groups
+            ]
+        self.spec = spec
+        slots = [OrderSlot(group_key(g), dict(g)) for g in spec["ordering_groups"]]
+        record = OrderRecord(order.id, "processing", slots, order.created_at)
+        return spec, PoolState(orders=[record])
 
     # -- create -----------------------------------------------------------------------------
 

@@ -14,19 +14,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi_bulknumbers.groups import (
     FUTURE_ONLY_KEYS,
     criteria,
     criteria_change,
+    default_reference,
     group_key,
     group_label,
 )
 from pulumi_bulknumbers.inputs import SETTINGS, TOP_KEYS, is_unknown, normalize
-from pulumi_bulknumbers.models import BulkOrderRequest, OrderingGroupRequest, PhoneNumberPattern
-from pulumi_bulknumbers.pool import default_reference
 from pulumi_bulknumbers.state import PoolState, needs_regroup, state_from_outputs
+
+if TYPE_CHECKING:
+    from pulumi_bulknumbers.models import BulkOrderRequest
 
 IN_PLACE = (*SETTINGS, "wait_timeout_seconds", "deletion_lock", "inventory_check")
 """Top-level inputs whose change updates the pool in place."""
@@ -120,6 +122,9 @@ def to_request(
     spec: Mapping[str, Any], reference: str, groups: Sequence[Mapping[str, Any]] | None = None
 ) -> BulkOrderRequest:
     """The bulk order to POST: the declared groups (or `groups`), with the pool's settings."""
+    # Imported here: check and diff never build a request, and the models cost import time.
+    from pulumi_bulknumbers.models import BulkOrderRequest, OrderingGroupRequest, PhoneNumberPattern
+
     wanted = spec["ordering_groups"] if groups is None else groups
     requests = []
     for group in wanted:

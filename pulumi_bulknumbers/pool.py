@@ -10,7 +10,6 @@ that label is how a refresh finds every number the pool still owns in a few page
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,11 +37,6 @@ Setting = str | bool | None
 TRANSIENT = (ServerError, TransportError, UnexpectedResponseError, RateLimitError)
 """Failures of a poll that say nothing about the order itself."""
 MAX_POLL_FAILURES = 5
-
-
-def default_reference(pool_key: str) -> str:
-    """The label put on a pool's numbers when the user sets no customer_reference."""
-    return "bulknumbers-" + hashlib.sha256(pool_key.encode()).hexdigest()[:16]
 
 
 @dataclass

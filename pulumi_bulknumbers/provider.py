@@ -8,9 +8,8 @@ so neither ever reaches the program's state. check and diff make no network call
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 from pulumi.dynamic import (
@@ -24,26 +23,13 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from pulumi_bulknumbers.client import BulkNumbersClient
-from pulumi_bulknumbers.config import ProviderSettings
-from pulumi_bulknumbers.errors import BulkNumbersError, UsageError
-from pulumi_bulknumbers.groups import group_key
 from pulumi_bulknumbers.inputs import DEFAULT_WAIT_SECONDS, is_unknown, normalize, validate_inputs
-from pulumi_bulknumbers.inventory import check_inventory, needed
-from pulumi_bulknumbers.lifecycle import PoolSteps
-from pulumi_bulknumbers.models import OrderingGroup
-from pulumi_bulknumbers.plan import declared, effective_settings, plan_diff
-from pulumi_bulknumbers.pool import DECLARED_GROUP_KEYS, PoolOperations
+from pulumi_bulknumbers.plan import declared, plan_diff
 from pulumi_bulknumbers.preview import describe_changes
-from pulumi_bulknumbers.recovery import Recovery
-from pulumi_bulknumbers.state import (
-    OrderRecord,
-    OrderSlot,
-    PoolState,
-    state_from_outputs,
-    state_outputs,
-)
-from pulumi_bulknumbers.transport import RetryPolicy
+from pulumi_bulknumbers.state import PoolState, state_from_outputs, state_outputs
+
+if TYPE_CHECKING:
+    from pulumi_bulknumbers.lifecycle import PoolSteps
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,8 +46,12 @@ def _plain_errors(method: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return method(*args, **kwargs)
-        except BulkNumbersError as exc:
-            raise exc.with_traceback(None) from None
+        except Exception as exc:
+            from pulumi_bulknumbers.errors import BulkNumbersError
+
+            if isinstance(exc, BulkNumbersError):
+                raise exc.with_traceback(None) from None
+            raise
 
     return wrapper  # type: ignore[return-value]
 
@@ -103,22 +93,9 @@ class BulkNumberOrderProvider(ResourceProvider):
         return setting.lower() in _TRUE
 
     def _check_inventory(self, olds: Mapping[str, Any], spec: Mapping[str, Any]) -> list[Any]:
-        wants = needed(olds, spec)
-        if not wants:
-            return []
-        name = _name(spec)
-        settings = ProviderSettings.load(getattr(self, "_config", None), os.environ)
-        try:
-            key = settings.require_key()
-        except UsageError:
-            pulumi.log.warn(f"{name}: inventory check skipped: no Telnyx API key configured")
-            return []
-        quick = RetryPolicy(max_attempts=2, max_total_seconds=5.0, rate_limit_seconds=5.0)
-        with BulkNumbersClient(key, base_url=settings.base_url, timeout=5.0, retry=quick) as client:
-            report = check_inventory(client, name, wants)
-        for warning in report.warnings:
-            pulumi.log.warn(warning)
-        return report.failures
+        from pulumi_bulknumbers import _runtime
+
+        return _runtime.check_inventory(self._settings(), _name(spec), olds, spec)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare declared inputs only; say in words what an update would do."""
@@ -137,8 +114,8 @@ class BulkNumberOrderProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Submit (or adopt, or recover) the order, wait for it, and record what it bought."""
         spec = normalize(props)
-        with self._client() as client:
-            state = self._steps(client, spec).create()
+        with self._steps(spec) as steps:
+            state = steps.create()
         outs = _outputs(spec, state)
         return CreateResult(outs["order_id"], outs)
 
@@ -146,12 +123,11 @@ class BulkNumberOrderProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh the orders' status and which of the pool's numbers the account still owns."""
         spec = normalize(props)
-        with self._client() as client:
-            steps = self._steps(client, spec)
+        with self._steps(spec) as steps:
             imported = props.get("order_ids") is None and props.get("order_id") is None
             if imported:
                 # `ResourceOptions(id=...)`: an order this program did not buy.
-                spec, state = _imported(steps, id_, spec)
+                spec, state = steps.imported(id_)
             else:
                 state = state_from_outputs(props)
             refreshed = steps.read(state, props, imported=imported)
@@ -165,8 +141,7 @@ class BulkNumberOrderProvider(ResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Finish running orders, then buy, release and change settings in place."""
         spec = normalize(news)
-        with self._client() as client:
-            steps = self._steps(client, spec, reference_from=olds)  # numbers carry the old label
+        with self._steps(spec, reference_from=olds) as steps:  # numbers carry the old label
             state = steps.update(state_from_outputs(olds), olds)
         if steps.deferred:
             # Nothing of the change was applied: keep the old inputs so the next diff shows it.
@@ -177,31 +152,24 @@ class BulkNumberOrderProvider(ResourceProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Release every owned number; orders still running are waited for first."""
         spec = normalize(props)
-        with self._client() as client:
-            self._steps(client, spec).delete(state_from_outputs(props))
+        with self._steps(spec) as steps:
+            steps.delete(state_from_outputs(props))
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _client(self) -> BulkNumbersClient:
-        settings = ProviderSettings.load(getattr(self, "_config", None), os.environ)
-        return BulkNumbersClient(settings.require_key(), base_url=settings.base_url)
+    def _settings(self) -> Mapping[str, Any]:
+        return dict(getattr(self, "_config", None) or {})
 
     def _steps(
-        self,
-        client: BulkNumbersClient,
-        spec: Mapping[str, Any],
-        reference_from: Mapping[str, Any] | None = None,
+        self, spec: Mapping[str, Any], reference_from: Mapping[str, Any] | None = None
     ) -> PoolSteps:
-        name = _name(spec)
-        ops = PoolOperations(
-            client,
-            name=name,
-            reference=effective_settings(reference_from or spec)["customer_reference"] or "",
-            log=pulumi.log.info,
-            warn=pulumi.log.warn,
+        # Imported here, on the first network step: check and diff (all a preview runs)
+        # never load the client, httpx or the pydantic models.
+        from pulumi_bulknumbers import _runtime
+
+        return _runtime.pool_steps(
+            self._settings(), spec, _name(spec), _timeout(spec), reference_from
         )
-        recovery = Recovery(client, name, log=pulumi.log.info, warn=pulumi.log.warn)
-        return PoolSteps(ops, recovery, spec, _timeout(spec))
 
 
 def _name(spec: Mapping[str, Any]) -> str:
@@ -216,24 +184,3 @@ def _timeout(spec: Mapping[str, Any]) -> float:
 
 def _outputs(spec: Mapping[str, Any], state: PoolState) -> dict[str, Any]:
     return {**declared(spec), **state_outputs(state, list(spec.get("ordering_groups") or []))}
-
-
-def _imported(
-    steps: PoolSteps, order_id: str, spec: dict[str, Any]
-) -> tuple[dict[str, Any], PoolState]:
-    """Inputs and state for an order read by id: its groups as the program would declare them."""
-    order = steps.ops.client.get_bulk_order(order_id)
-    if not spec.get("customer_reference"):
-        # Its numbers carry the label of whoever bought it, not this pool's default one.
-        steps.ops.reference = order.customer_reference or steps.ops.reference
-    if not spec.get("ordering_groups"):
-        spec = {**spec, "ordering_groups": [_declared_group(g) for g in order.ordering_groups]}
-    slots = [OrderSlot(group_key(g), dict(g)) for g in spec["ordering_groups"]]
-    state = PoolState(orders=[OrderRecord(order.id, "processing", slots, order.created_at)])
-    return spec, state
-
-
-def _declared_group(group: OrderingGroup) -> dict[str, Any]:
-    """A group as the program would declare it, from an order read by id."""
-    values = {k: getattr(group, k) for k in DECLARED_GROUP_KEYS}
-    return {k: v for k, v in values.items() if v is not None}

@@ -18,6 +18,7 @@ from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
 from pulumi_bulknumbers.provider import BulkNumberOrderProvider
+from pulumi_bulknumbers.state import group_members
 
 OUTPUTS = (
     "order_id",
@@ -166,3 +167,19 @@ class BulkNumberOrder(Resource, module="telnyx", name="BulkNumberOrder"):
         }
         props.update(dict.fromkeys(OUTPUTS))
         super().__init__(BulkNumberOrderProvider(), resource_name, props, opts)
+
+    def group_numbers(self, name: str) -> Output[list[str]]:
+        """The numbers the group called `name` holds, oldest purchase first.
+
+        >>> nyc = pool.group_numbers("nyc")                               # doctest: +SKIP
+        """
+
+        def pick(values: list[Any]) -> list[str]:
+            numbers, groups = values
+            for group in groups or []:
+                if group.get("name") == name:
+                    return group_members(group, numbers or [])
+            known = ", ".join(repr(g.get("name")) for g in groups or [] if g.get("name"))
+            raise ValueError(f"no group named {name!r} in this pool (named groups: {known})")
+
+        return Output.all(self.phone_numbers, self.groups).apply(pick)

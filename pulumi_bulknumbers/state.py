@@ -12,7 +12,7 @@ Pure data and pure functions: no network.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,6 +138,7 @@ def state_outputs(state: PoolState, declared_groups: list[dict[str, Any]]) -> di
     first = state.orders[0] if state.orders else None
     latest = state.orders[-1] if state.orders else None
     ordered = sorted(state.ids)
+    position = {n: i for i, n in enumerate(ordered)}
     return {
         "order_id": first.order_id if first else None,
         "order_ids": state.order_ids,
@@ -146,7 +147,7 @@ def state_outputs(state: PoolState, declared_groups: list[dict[str, Any]]) -> di
         "status": pool_status(state),
         "count_requested": sum(int(g.get("count_requested") or 0) for g in declared_groups),
         "count_allocated": len(state.ids),
-        "groups": [_group_out(state.groups[k]) for k in keys],
+        "groups": [_group_out(state.groups[k], position) for k in keys],
         "number_order_ids": list(state.number_order_ids),
         "sub_number_order_ids": list(state.sub_number_order_ids),
         "phone_numbers": ordered,
@@ -171,7 +172,7 @@ def pool_status(state: PoolState) -> str | None:
     return "partial_success"
 
 
-def _group_out(held: HeldGroup) -> dict[str, Any]:
+def _group_out(held: HeldGroup, position: Mapping[str, int]) -> dict[str, Any]:
     g = held.group
     return {
         "key": held.key,
@@ -183,8 +184,20 @@ def _group_out(held: HeldGroup) -> dict[str, Any]:
         "status": held.status,
         "error_reason": held.error_reason,
         "applied": g,
-        "phone_numbers": list(held.numbers),
+        # Which of `phone_numbers` the group holds, oldest purchase first, as positions in
+        # one string: a list of the numbers again would cost each number a second entry.
+        "number_positions": ",".join(str(position[n]) for n in held.numbers if n in position),
     }
+
+
+def group_members(group: Mapping[str, Any], phone_numbers: Sequence[str]) -> list[str]:
+    """A group's numbers (oldest purchase first) from its `number_positions` output.
+
+    >>> group_members({"number_positions": "2,0"}, ["+1a", "+1b", "+1c"])
+    ['+1c', '+1a']
+    """
+    text = group.get("number_positions") or ""
+    return [phone_numbers[int(i)] for i in text.split(",") if i and int(i) < len(phone_numbers)]
 
 
 def _order_out(order: OrderRecord) -> dict[str, Any]:
@@ -229,7 +242,7 @@ def state_from_outputs(outs: Mapping[str, Any]) -> PoolState:
             state.groups[g["key"]] = HeldGroup(
                 g["key"],
                 dict(g.get("applied") or {}),
-                [n for n in g.get("phone_numbers") or [] if n in ids],
+                group_members(g, numbers),
                 g.get("status"),
                 g.get("error_reason"),
             )

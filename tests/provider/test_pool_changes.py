@@ -14,6 +14,7 @@ import pulumi
 import pytest
 
 from pulumi_bulknumbers import BulkNumberOrder, OrderingGroupArgs
+from pulumi_bulknumbers.state import group_members
 from pulumi_bulknumbers.testing import DeploymentError, RunResult, run_program
 from tests.provider.conftest import Stack
 
@@ -36,6 +37,7 @@ def program(*groups: OrderingGroupArgs, **options: Any) -> Callable[[], None]:
         pulumi.export("groups", pool.groups)
         pulumi.export("order_ids", pool.order_ids)
         pulumi.export("count_allocated", pool.count_allocated)
+        pulumi.export("ny", pool.group_numbers("ny"))
 
     return run
 
@@ -67,7 +69,12 @@ def locked_numbers(stack: Stack) -> set[str]:
 
 
 def by_name(result: RunResult) -> dict[str, dict[str, Any]]:
-    return {g["name"]: g for g in result.outputs["groups"]}
+    """Each group's outputs by name, with its numbers decoded (oldest purchase first)."""
+    numbers = result.outputs["numbers"]
+    return {
+        g["name"]: {**g, "phone_numbers": group_members(g, numbers)}
+        for g in result.outputs["groups"]
+    }
 
 
 def test_a_pool_walks_through_every_change_in_place(make_stack: Callable[..., Stack]) -> None:
@@ -75,6 +82,7 @@ def test_a_pool_walks_through_every_change_in_place(make_stack: Callable[..., St
     up, bought, _ = walk.up(group("ny", 3), group("la", 2, "213"))
     assert len(bought) == 5
     first_ny = by_name(up)["ny"]["phone_numbers"]
+    assert up.outputs["ny"] == first_ny  # the resource's own helper decodes the same
 
     # Grow a group: a top-up order buys the difference.
     up, bought, released = walk.up(group("ny", 5), group("la", 2, "213"))
