@@ -1,61 +1,57 @@
-"""`make bench`: the lifecycle of one 10,000-number pool, wall time and requests per step.
+"""`make bench`: run every scenario, print the table, write results.json and the README section.
 
-A first scenario, not yet the suite of issue 6 (no baselines, no latency): the provider runs in
-its real process, the sandbox on loopback in this one, and each step's figures are printed.
+    python -m benchmarks                    # everything, full size (about five minutes)
+    python -m benchmarks large_pool         # some scenarios only
+    python -m benchmarks --smoke --no-write # tiny sizes, no latency: checks that it all runs
+
+A partial or smoke run never writes results.json or the README unless asked with --write.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-import pulumi
+from benchmarks import runner
+from benchmarks.report import update_readme, write_json
+from benchmarks.scenarios import SCENARIOS
+from benchmarks.settings import FULL, SMOKE
 
-from pulumi_bulknumbers import BulkNumberOrder, OrderingGroupArgs
-from pulumi_bulknumbers.sandbox import Sandbox, serve
-from pulumi_bulknumbers.testing import MiniEngine, run_program
-
-ROOT = Path(__file__).resolve().parents[1]
-POOL_SIZE = 10_000
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.json"
+README = HERE.parent / "README.md"
 
 
-def program() -> None:
-    pool = BulkNumberOrder(
-        "big-pool",
-        ordering_groups=[
-            OrderingGroupArgs(
-                country_iso="US", phone_number_type="local", count_requested=POOL_SIZE
-            )
-        ],
+def main(argv: list[str] | None = None) -> int:
+    """Run, print, and (for a full run) write the results."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n")[0]
     )
-    pulumi.export("numbers", pool.phone_numbers)
-
-
-def main() -> int:
-    with Sandbox(api_key="bench") as sandbox, serve(sandbox) as server:
-        engine = MiniEngine(
-            project="bench",
-            config={"telnyx:baseUrl": server.base_url, "telnyx:apiKey": "bench"},
-            pythonpath=[str(ROOT)],
-        )
-        steps: list[tuple[str, Callable[[], object]]] = [
-            ("up (create)", lambda: run_program(program, engine=engine)),
-            ("preview (unchanged)", lambda: run_program(program, engine=engine, preview=True)),
-            ("refresh", engine.refresh),
-            ("destroy", engine.destroy),
-        ]
-        print(f"{'step':22s} {'wall s':>8s} {'requests':>9s}")
-        for name, run in steps:
-            before = len(sandbox.calls)
-            start = time.perf_counter()
-            run()
-            wall = time.perf_counter() - start
-            print(f"{name:22s} {wall:8.2f} {len(sandbox.calls) - before:9d}")
-        left = len(sandbox.owned_numbers())
-        print(f"numbers left after destroy: {left}")
-        return 0 if left == 0 else 1
+    parser.add_argument(
+        "scenarios", nargs="*", metavar="SCENARIO", help=f"only these: {', '.join(SCENARIOS)}"
+    )
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, no latency")
+    writing = parser.add_mutually_exclusive_group()
+    writing.add_argument("--write", action="store_true", help="write results even if partial")
+    writing.add_argument("--no-write", action="store_true", help="only print")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.scenarios) - set(SCENARIOS))
+    if unknown:
+        parser.error(f"unknown scenarios {', '.join(unknown)}; known: {', '.join(SCENARIOS)}")
+    report = runner.run(SMOKE if args.smoke else FULL, args.scenarios or None)
+    print()
+    print(report.table())
+    print()
+    print(report.summary())
+    print()
+    print(report.notes())
+    full = not args.smoke and not args.scenarios
+    if args.write or (full and not args.no_write):
+        write_json(report, RESULTS)
+        update_readme(report, README)
+        print(f"\nwrote {RESULTS.relative_to(HERE.parent)} and the README's performance section")
+    return 0
 
 
 if __name__ == "__main__":

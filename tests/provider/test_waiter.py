@@ -77,11 +77,43 @@ class TestWaitUntil:
 
 
 class TestPollSchedule:
-    """The interval grows with the time waited, within its bounds."""
+    """The interval grows with the time waited, within its bounds, as the docstring says."""
 
     def test_interval_bounds(self) -> None:
-        """Short waits poll at the minimum; long ones at most at the cap."""
-        schedule = PollSchedule(minimum=0.5, growth=0.1, cap=30)
+        """The first poll comes after `minimum`; the interval grows by `growth`, up to `cap`."""
+        schedule = PollSchedule(minimum=0.5, growth=0.1, cap=60)
         assert schedule.interval(0) == 0.5
-        assert schedule.interval(100) == 10
-        assert schedule.interval(10_000) == 30
+        assert schedule.interval(100) == pytest.approx(10.5)
+        assert schedule.interval(10_000) == 60
+        assert schedule.interval(-1) == 0.5
+
+    @pytest.mark.parametrize("finish", [0.1 * 1.05**k for k in range(0, 180, 3)])
+    def test_lateness_is_within_minimum_plus_growth(self, finish: float) -> None:
+        """Whenever the work ends, it is seen at most minimum + growth * T late."""
+        schedule = PollSchedule()
+        t = FakeTime()
+        wait_until(
+            lambda: t.now >= finish,
+            bool,
+            timeout=3600,
+            schedule=schedule,
+            clock=t.clock,
+            sleep=t.sleep,
+        )
+        late = t.now - finish
+        assert late <= schedule.minimum + schedule.growth * finish + 1e-9
+        assert late <= 1 + 0.1 * finish - 0.5 + 1e-9
+
+    @pytest.mark.parametrize(("finish", "polls"), [(5, 8), (60, 27), (600, 51)])
+    def test_poll_counts_match_the_docstring(self, finish: float, polls: int) -> None:
+        """The documented number of polls to notice work ending after 5 s, 60 s and 600 s."""
+        t = FakeTime()
+        outcome = wait_until(
+            lambda: t.now >= finish,
+            bool,
+            timeout=3600,
+            initial=False,  # like the provider, which has the POST's answer in hand
+            clock=t.clock,
+            sleep=t.sleep,
+        )
+        assert outcome.polls == polls
