@@ -6,6 +6,7 @@ sandbox, the bulk orders that were actually placed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 
 from pulumi_bulknumbers import BulkNumberOrder, OrderingGroupArgs
 from pulumi_bulknumbers.plan import effective_settings, to_request
+from pulumi_bulknumbers.recovery import CLAIM_MARK
 from pulumi_bulknumbers.testing import (
     DeploymentError,
     KillSwitch,
@@ -258,16 +260,25 @@ class TestCrashes:
     def test_killed_after_claiming_a_top_up_then_up_adopts_it(
         self, make_stack: Callable[..., Stack]
     ) -> None:
-        """The top-up carries this pool's own mark but is not in its state: a crashed run's."""
+        """The top-up carries this pool's own mark but is not in its state: a crashed run's.
+
+        The instant between the claim and Pulumi saving the state is too short to hit with a
+        kill on purpose, so the test leaves what such a kill leaves: the top-up killed
+        mid-wait, then marked with the pool's own instance id.
+        """
         stack = make_stack(processing_seconds=1)
-        run_program(pools("pool", count=2), engine=stack.engine)
-
-        def claims() -> int:
-            return sum(1 for c in stack.sandbox.calls if c.method == "PATCH")
-
-        kill = KillSwitch.on(lambda: claims() >= 2, label="right after the top-up's claim")
+        first = run_program(pools("pool", count=2), engine=stack.engine)
+        kill = KillSwitch.on(lambda: stack.bulk_order_posts() >= 2, after=0.2, label="top-up")
         with pytest.raises(ProviderKilledError):
             run_program(pools("pool", count=5), engine=stack.engine, kill=kill)
+        (top_up,) = set(placed_orders(stack)) - set(first.outputs["pool-orders"])
+        time.sleep(1.5)
+        order = stack.telnyx.get_bulk_order(top_up)
+        pool = next(r for r in stack.engine.state.resources if r.custom and r.dynamic)
+        stack.telnyx.update_number_order(
+            order.number_order_ids[0],
+            customer_reference=f"{order.customer_reference}{CLAIM_MARK}{pool.outputs['instance_id']}",
+        )
         up = run_program(pools("pool", count=5), engine=stack.engine)
         assert len(placed_orders(stack)) == 2
         assert up.outputs["pool"] == sorted(stack.sandbox.owned_numbers())
