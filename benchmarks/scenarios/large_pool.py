@@ -231,10 +231,10 @@ def _preview_row(preview: Step, probe: ProcessProbe, warm: dict[str, Any], n: in
             f" Gap: building the request's protobuf takes {warm['marshal_s'] * 1000:.0f} ms in "
             "the engine stand-in (Go in the real engine), and the Pulumi SDK's "
             "rpc.deserialize_properties decodes every old output in the provider process before "
-            "our diff runs. The outputs hold each number three times (phone_numbers, "
-            "phone_number_ids, and each group's phone_numbers from state.py `_group_out`); "
-            "keeping group membership as positions in the sorted list, or not at all in the "
-            "outputs, would cut that by a third."
+            "our diff runs. The outputs hold each number twice (phone_numbers and "
+            "phone_number_ids; groups keep positions, not copies), and those are the outputs "
+            "users wire: reaching 50 ms would mean leaving the numbers out of what Diff "
+            "receives."
         )
     return Row(
         scenario=f"preview (check and diff), {n:,}-number pool",
@@ -346,14 +346,16 @@ def _jobs_row(what: str, step: Step, baseline: Step, n: int, settings: Settings,
         note += (
             f" Gap: {step.requests} requests, not {REQUEST_BUDGET}: listing the pool costs "
             f"{p['list_pages']} (every number is listed before acting, since Telnyx refuses a "
-            f"whole job naming a number no longer owned) and the jobs {p['jobs']} more."
+            f"whole job naming a number no longer owned), the jobs {p['jobs']} more, and each "
+            "of the pool's orders one GET, to check that no other pool instance has recorded "
+            "it since (the guard that keeps a replaced pool from releasing its successor's "
+            "numbers)."
         )
     if release and step.wall > allowed:
         note += (
             f" Gap: {step.wall:.1f} s, not {allowed:g} s: listing the pool takes "
             f"{p['listed_by_s']:.1f} s before any job starts, the {p['jobs']} jobs are submitted "
-            f"one after another ({p['submitting_s']:.1f} s; batch.py `_run_jobs` submits them in "
-            "a loop, where concurrent submissions would save most of it), and their end is "
+            f"over {p['submitting_s']:.1f} s (four at a time), and their end is "
             f"noticed {p['after_last_due_s']:.1f} s after the last one's."
         )
     return Row(
