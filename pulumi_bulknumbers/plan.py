@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pulumi_bulknumbers.group_inputs import GROUP_KEYS
 from pulumi_bulknumbers.groups import (
     FUTURE_ONLY_KEYS,
     criteria,
@@ -34,19 +35,7 @@ IN_PLACE = (*SETTINGS, "wait_timeout_seconds", "deletion_lock", "inventory_check
 """Top-level inputs whose change updates the pool in place."""
 REPLACING = ("adopt_order_id",)
 """Inputs whose change buys a new pool: adopting a different order."""
-REQUEST_GROUP_KEYS = (
-    "country_iso",
-    "phone_number_type",
-    "count_requested",
-    "national_destination_code",
-    "administrative_area",
-    "locality",
-    "features",
-    "phone_number",
-    "strategy",
-    "quickship",
-    "exclude_held_numbers",
-)
+REQUEST_GROUP_KEYS = tuple(k for k in GROUP_KEYS if k != "name")
 """The group fields sent to Telnyx (`name` is ours alone)."""
 
 
