@@ -1,4 +1,8 @@
-"""Two pools, one per country, each with several ordering groups and settings of its own."""
+"""Two pools, one per country, each with named ordering groups and settings of its own.
+
+Named groups stay themselves through any change (count, criteria, place in the list), and
+`group_numbers` gives one group's numbers to whatever needs them.
+"""
 
 import pulumi
 
@@ -8,6 +12,7 @@ us = BulkNumberOrder(
     "us-pool",
     ordering_groups=[
         OrderingGroupArgs(
+            name="bay-area",
             country_iso="US",
             phone_number_type="local",
             count_requested=20,
@@ -15,12 +20,14 @@ us = BulkNumberOrder(
             features=["sms", "voice"],
         ),
         OrderingGroupArgs(
+            name="texas",
             country_iso="US",
             phone_number_type="local",
             count_requested=10,
             administrative_area="TX",
         ),
         OrderingGroupArgs(
+            name="hotline",
             country_iso="US",
             phone_number_type="toll_free",
             count_requested=2,
@@ -36,12 +43,14 @@ ca = BulkNumberOrder(
     "ca-pool",
     ordering_groups=[
         OrderingGroupArgs(
+            name="toronto",
             country_iso="CA",
             phone_number_type="local",
             count_requested=8,
             national_destination_code="416",
         ),
         OrderingGroupArgs(
+            name="quebec",
             country_iso="CA",
             phone_number_type="local",
             count_requested=4,
@@ -54,5 +63,6 @@ ca = BulkNumberOrder(
 
 pulumi.export("us_numbers", us.phone_numbers)
 pulumi.export("us_status", us.status)
+pulumi.export("us_hotline", us.group_numbers("hotline"))
 pulumi.export("ca_numbers", ca.phone_numbers)
 pulumi.export("ca_status", ca.status)

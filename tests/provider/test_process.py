@@ -120,6 +120,11 @@ class TestExamples:
         assert bought == sorted(live_sandbox.owned_numbers())
         if name == "wired_outputs":
             assert (tmp_path / "dir.json").read_text().count("+1") == len(bought)
+        if name == "us_ca_pools":  # one named group's numbers, through group_numbers
+            hotline = up.outputs["us_hotline"]
+            assert len(hotline) == 2
+            assert all(n.startswith("+1888") for n in hotline)
+            assert set(hotline) <= set(up.outputs["us_numbers"])
         stack_destroy = engine.destroy()
         assert stack_destroy.error is None
         assert live_sandbox.owned_numbers() == []
