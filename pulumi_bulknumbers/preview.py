@@ -75,7 +75,8 @@ def describe_changes(name: str, olds: Mapping[str, Any], plan: Plan) -> str:
             lines.append(f"{key} changes (nothing bought or released)")
     if not lines:
         lines.append("no numbers bought or released")
-    return f"{name}: changes in place:\n" + "\n".join(f"  - {line}" for line in lines)
+    header = "is replaced" if plan.replaces else "changes in place"
+    return f"{name}: {header}:\n" + "\n".join(f"  - {line}" for line in lines)
 
 
 def _numbers(count: int) -> str:

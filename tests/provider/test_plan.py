@@ -75,6 +75,13 @@ class TestDiff:
     def test_adopting_another_order_replaces(self) -> None:
         plan = plan_diff(stored(), inputs(NY, LA, adopt_order_id="o-2"))
         assert plan.replaces == ["adopt_order_id"]
+        text = describe_changes("p", stored(), plan)
+        assert text.startswith("p: is replaced:\n  - adopt_order_id changed")
+        assert "the 5 numbers owned now are released" in text
+
+    def test_dropping_adopt_order_id_is_no_change(self) -> None:
+        old = {**stored(adopt_order_id="o-1"), "order_id": "o-1"}
+        assert plan_diff(old, inputs(NY, LA)).replaces == []
 
     def test_a_running_order_is_resumed(self) -> None:
         old = stored()
