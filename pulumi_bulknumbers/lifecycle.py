@@ -92,10 +92,11 @@ class PoolSteps(Bookkeeping):
         """Refresh: settle orders that ended, drop numbers released outside Pulumi.
 
         None when every order of the pool is gone and it owns no number (the resource is
-        gone). Writes nothing to numbers: orders whose groups replace numbers are left for the
-        next update. An order settled here is claimed, since this read records it; a pool read
-        by id (`imported`) is only looked at and claims nothing.
+        gone). Orders whose groups replace numbers are left for the next update. An order
+        settled here is claimed, since this read records it, and with `deletion_lock` on its
+        numbers get the lock; a pool read by id (`imported`) is only looked at.
         """
+        before = set(state.ids)
         missing = 0
         for record in list(state.orders):
             try:
@@ -115,10 +116,13 @@ class PoolSteps(Bookkeeping):
         self.warn_dropped(state.keep_only(self.ops.owned(state.ids)))
         if state.orders and missing == len(state.orders) and not state.ids:
             return None
-        if not imported:
-            self.claim(state)
-        else:
+        if imported:
             self.bought = []
+            return state
+        settled = sorted(set(state.ids) - before)
+        if settled and self.spec.get("deletion_lock"):
+            self.ops.apply_settings(settled, {"deletion_lock_enabled": True})
+        self.claim(state)
         return state
 
     # -- update -----------------------------------------------------------------------------
@@ -129,6 +133,7 @@ class PoolSteps(Bookkeeping):
         When an order is still running after the timeout, nothing else changes and
         `deferred` is set: the provider keeps the old inputs, so the next `up` tries again.
         """
+        before = set(state.ids)  # numbers bought after this (resumed or topped up) need the lock
         if not self._resume(state):
             self.deferred = True
             return state
@@ -151,7 +156,6 @@ class PoolSteps(Bookkeeping):
         label = self._apply_settings(state, olds, set(releasing))
         if locked_before and not locked_after and state.ids:
             self.ops.apply_settings(sorted(state.ids), {"deletion_lock_enabled": False})
-        before = set(state.ids)
         if change.purchases:
             self._top_up(state, change)
         self._release(state, change)

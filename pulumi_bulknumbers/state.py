@@ -132,9 +132,8 @@ class PoolState:
 
 def state_outputs(state: PoolState, declared_groups: list[dict[str, Any]]) -> dict[str, Any]:
     """The resource's computed outputs for a pool state, groups in declared order."""
-    order = [group_key(g) for g in declared_groups]
-    keys = [k for k in order if k in state.groups]
-    keys += [k for k in state.groups if k not in keys]
+    declared = {group_key(g): g for g in declared_groups}
+    extras = [k for k in state.groups if k not in declared]  # e.g. a removal that failed
     first = state.orders[0] if state.orders else None
     latest = state.orders[-1] if state.orders else None
     ordered = sorted(state.ids)
@@ -147,7 +146,12 @@ def state_outputs(state: PoolState, declared_groups: list[dict[str, Any]]) -> di
         "status": pool_status(state),
         "count_requested": sum(int(g.get("count_requested") or 0) for g in declared_groups),
         "count_allocated": len(state.ids),
-        "groups": [_group_out(state.groups[k], position) for k in keys],
+        "groups": [
+            _group_out(state.groups[k], position)
+            if k in state.groups
+            else _waiting_out(declared[k], state)
+            for k in [*declared, *extras]
+        ],
         "number_order_ids": list(state.number_order_ids),
         "sub_number_order_ids": list(state.sub_number_order_ids),
         "phone_numbers": ordered,
@@ -187,6 +191,24 @@ def _group_out(held: HeldGroup, position: Mapping[str, int]) -> dict[str, Any]:
         # Which of `phone_numbers` the group holds, oldest purchase first, as positions in
         # one string: a list of the numbers again would cost each number a second entry.
         "number_positions": ",".join(str(position[n]) for n in held.numbers if n in position),
+    }
+
+
+def _waiting_out(group: Mapping[str, Any], state: PoolState) -> dict[str, Any]:
+    """A declared group that holds nothing yet (its order is still running, say)."""
+    key = group_key(group)
+    running = [o.status for o in state.pending() for s in o.slots if s.key == key]
+    return {
+        "key": key,
+        "name": group.get("name"),
+        "country_iso": group.get("country_iso"),
+        "phone_number_type": group.get("phone_number_type"),
+        "count_requested": int(group.get("count_requested") or 0),
+        "count_allocated": 0,
+        "status": running[-1] if running else None,
+        "error_reason": None,
+        "applied": None,  # not held: nothing was bought for it yet
+        "number_positions": "",
     }
 
 
@@ -239,6 +261,8 @@ def state_from_outputs(outs: Mapping[str, Any]) -> PoolState:
                 )
             )
         for g in outs.get("groups") or []:
+            if g.get("applied") is None:
+                continue  # declared, holds nothing yet
             state.groups[g["key"]] = HeldGroup(
                 g["key"],
                 dict(g.get("applied") or {}),

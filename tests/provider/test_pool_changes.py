@@ -7,6 +7,7 @@ pool's outputs; no step may replace the pool.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -175,3 +176,19 @@ class TestDeletionLock:
         walk.up(group("ny", 3))
         stack.engine.destroy()
         assert stack.sandbox.owned_numbers() == []
+
+    @pytest.mark.parametrize("finish", ["refresh", "up"])
+    def test_an_order_still_pending_at_create_gets_the_lock_when_it_settles(
+        self, make_stack: Callable[..., Stack], finish: str
+    ) -> None:
+        stack = make_stack(processing_seconds=1)
+        options = {"deletion_lock": True, "wait_timeout_seconds": 0}
+        run_program(program(group("ny", 2), **options), engine=stack.engine)
+        time.sleep(1.5)
+        if finish == "refresh":
+            stack.engine.refresh()
+        else:
+            run_program(program(group("ny", 2), **options), engine=stack.engine)
+        owned = set(stack.sandbox.owned_numbers())
+        assert len(owned) == 2
+        assert locked_numbers(stack) == owned
