@@ -33,44 +33,19 @@ if TYPE_CHECKING:
 
 # The client side (httpx, pydantic models, errors) loads on first use: a program that only
 # declares pools, and the provider at preview, never pay its import time.
-_LAZY = {
-    "BulkNumbersClient": "client",
-    "Page": "client",
-    "RetryPolicy": "transport",
-    "RetryTransport": "transport",
-    **dict.fromkeys(
-        (
-            "APIError",
-            "AuthenticationError",
-            "BadRequestError",
-            "BulkNumbersError",
-            "ConflictError",
-            "NotFoundError",
-            "OrderFailedError",
-            "PermissionDeniedError",
-            "RateLimitError",
-            "ReleaseError",
-            "ServerError",
-            "SettingsError",
-            "TransportError",
-            "UnexpectedResponseError",
-            "UnprocessableEntityError",
-            "UsageError",
-        ),
-        "errors",
-    ),
-}
+_LAZY_MODULES = ("client", "transport", "errors")
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pulumi_bulknumbers' has no attribute {name!r}")
-    import importlib
+    if name in __all__:
+        import importlib
 
-    value = getattr(importlib.import_module(f"pulumi_bulknumbers.{module}"), name)
-    globals()[name] = value
-    return value
+        for module in _LAZY_MODULES:
+            found = getattr(importlib.import_module(f"pulumi_bulknumbers.{module}"), name, None)
+            if found is not None:
+                globals()[name] = found
+                return found
+    raise AttributeError(f"module 'pulumi_bulknumbers' has no attribute {name!r}")
 
 
 __all__ = [

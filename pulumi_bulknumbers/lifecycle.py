@@ -62,13 +62,13 @@ class PoolSteps(Bookkeeping):
     def create(self) -> PoolState:
         """Buy (or adopt) the declared groups as one bulk order and wait for it."""
         state = PoolState()
-        groups = sorted(self.spec["ordering_groups"], key=group_key)
+        adopt_id = self.spec.get("adopt_order_id")
+        groups = list(self.spec["ordering_groups"])
+        if not adopt_id:
+            groups.sort(key=group_key)  # a retry after a reorder asks for the same order
         slots = [OrderSlot(group_key(g), dict(g)) for g in groups]
         request = to_request(self.spec, self.ops.reference, groups)
-        adopt_id = self.spec.get("adopt_order_id")
         if adopt_id:
-            request = to_request(self.spec, self.ops.reference)
-            slots = [OrderSlot(group_key(g), dict(g)) for g in self.spec["ordering_groups"]]
             order = self.ops.adopt(adopt_id, request)
             if self.recovery.claimer(claim_target(order)) is not None:
                 self.ops.warn(

@@ -42,6 +42,7 @@ from pulumi_bulknumbers.errors import (
     UnexpectedResponseError,
 )
 from pulumi_bulknumbers.models import BulkOrder, BulkOrderRequest
+from pulumi_bulknumbers.pool import DECLARED_GROUP_KEYS
 
 CLAIM_MARK = "#recorded:"
 """Appended, with the claiming pool instance's id, to a recorded order's first number order's
@@ -211,13 +212,5 @@ def matches(request: BulkOrderRequest, order: BulkOrder) -> bool:
     return True
 
 
-ECHOED_GROUP_KEYS = (
-    "country_iso",
-    "phone_number_type",
-    "count_requested",
-    "national_destination_code",
-    "administrative_area",
-    "phone_number",
-    "strategy",
-)
+ECHOED_GROUP_KEYS = (*DECLARED_GROUP_KEYS, "phone_number")
 """Group fields a bulk order echoes back, so a stored order can be compared with a request."""

@@ -23,16 +23,7 @@ from pulumi_bulknumbers.testing import (
     run_program,
 )
 from tests.provider.conftest import Stack
-
-
-def grp(name: str, count: int, area: str = "212") -> OrderingGroupArgs:
-    return OrderingGroupArgs(
-        name=name,
-        country_iso="US",
-        phone_number_type="local",
-        count_requested=count,
-        national_destination_code=area,
-    )
+from tests.provider.test_pool_changes import group as grp
 
 
 def prog(*groups: OrderingGroupArgs, **options: Any) -> Callable[[], None]:
